@@ -1,0 +1,187 @@
+"""``newsmon topics``: list the configured topics, validate a topics file, and check which topics fire on articles and why."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import click
+from rich.markup import escape
+from rich.table import Table
+
+from newsmon.articles import prepare
+from newsmon.config import get_settings
+from newsmon.models import EnrichedArticle, TopicHit
+from newsmon.rules import TopicExplanation, TopicFileError, TopicSet, default_topics_path, validate_topics_file
+
+from .common import article_input_options, err_console, input_defaults, out_console, read_records, validated
+
+topics_file_option = click.option(
+    "--topics-file", type=click.Path(dir_okay=False, path_type=Path),
+    help="Topics file to use instead of the configured one (NEWSMON_TOPICS_FILE, else the packaged default).",
+)
+
+
+def _topics_path(path: Path | None) -> Path:
+    if path is not None:
+        return path
+    return get_settings().topics_file or default_topics_path()
+
+
+def _load(path: Path | None) -> TopicSet:
+    try:
+        return TopicSet.load(_topics_path(path))
+    except TopicFileError as exc:
+        for error in exc.errors:
+            err_console.print(escape(str(error)), highlight=False)
+        err_console.print("[bold red]error:[/] the topics file has errors; run `newsmon topics validate` for the list")
+        sys.exit(1)
+
+
+@click.group()
+def topics() -> None:
+    """Configured topics: list them, validate a topics file, check articles against them."""
+
+
+@topics.command("list")
+@topics_file_option
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+def list_topics(topics_file: Path | None, as_json: bool) -> None:
+    """List the topics, with their thresholds and descriptions."""
+    topic_set = _load(topics_file)
+    if as_json:
+        rows = [
+            {"id": t.id, "name": t.name, "description": t.description, "threshold": t.threshold,
+             "groups": [{"name": g.name, "mode": g.mode, "items": len(g.items)} for g in t.groups]}
+            for t in topic_set
+        ]
+        click.echo(json.dumps({"file": topic_set.origin, "topics": rows}, indent=2, ensure_ascii=False))
+        return
+    table = Table(title=f"{len(topic_set)} topics from {topic_set.origin}", show_lines=True)
+    table.add_column("id", style="bold cyan", no_wrap=True)
+    table.add_column("name")
+    table.add_column("threshold", justify="right")
+    table.add_column("groups")
+    table.add_column("description")
+    for t in topic_set:
+        groups = ", ".join(f"{g.name} ({g.mode}, {len(g.items)})" for g in t.groups)
+        table.add_row(t.id, escape(t.name), f"{t.threshold:g}", escape(groups), escape(t.description))
+    out_console.print(table)
+
+
+@topics.command("validate")
+@click.argument("path", required=False, type=click.Path(dir_okay=False, path_type=Path))
+def validate(path: Path | None) -> None:
+    """Check a topics file (default: the configured one) and print each error as path:line:col: message."""
+    target = _topics_path(path)
+    errors = validate_topics_file(target)
+    for error in errors:
+        click.echo(str(error))
+    if errors:
+        err_console.print(f"[bold red]{len(errors)} error{'s' if len(errors) != 1 else ''}[/] in {escape(str(target))}")
+        sys.exit(1)
+    count = len(TopicSet.load(target))
+    err_console.print(f"[green]ok[/] {escape(str(target))}: {count} topic{'s' if count != 1 else ''}")
+
+
+class _Recorder:
+    """A TopicMatcher that keeps every topic's explanation, so `check` explains with the extractor's own sentences."""
+
+    def __init__(self, topic_set: TopicSet):
+        self.topic_set = topic_set
+        self.explanations: dict[str, list[TopicExplanation]] = {}
+
+    def match(self, article: EnrichedArticle, sentences: Sequence[tuple[str, int, int]]) -> list[TopicHit]:
+        explained = self.topic_set.explain(article, sentences)
+        self.explanations[article.id] = explained
+        hits = [e.hit for e in explained if e.hit is not None]
+        return sorted(hits, key=lambda h: -h.score)
+
+
+def _build_extractor(topics_path: Path, recorder: _Recorder):
+    settings = get_settings().model_copy(update={"topics_file": topics_path})
+    try:
+        from newsmon.stream.enrichment import build_extractor
+    except ImportError:  # a build without the stream: the plain extractor does the same work
+        from newsmon.nlp import Extractor
+
+        return Extractor(topic_matcher=recorder, batch_size=settings.batch_size)
+    extractor = build_extractor(settings)
+    extractor.topic_matcher = recorder
+    return extractor
+
+
+def _print_explanation(e: TopicExplanation, *, evidence: int, verbose: bool) -> None:
+    if e.fired:
+        out_console.print(f"  [bold green]FIRED[/]  [bold]{e.id}[/] ({escape(e.name)})  score {e.score:g} ≥ {e.threshold:g}")
+    elif e.nearly:
+        out_console.print(f"  [bold yellow]NEARLY[/] [bold]{e.id}[/] ({escape(e.name)})  score {e.score:g} / {e.threshold:g}: "
+                          f"{escape(e.failed[0])}")
+    else:
+        out_console.print(f"  [dim]no[/]     [bold]{e.id}[/]  score {e.score:g} / {e.threshold:g}: {escape('; '.join(e.failed))}")
+    if not (e.fired or e.nearly or verbose):
+        return
+    for g in e.groups:
+        mark = "[green]✓[/]" if g.satisfied else "[red]✗[/]"
+        found = ", ".join(
+            f"{escape(r.item)} ×{r.count} ({r.contribution:+g})" if r.weight else f"{escape(r.item)} ×{r.count}"
+            for r in g.matched_items
+        )
+        out_console.print(f"      {mark} {escape(g.name)} [dim]({g.mode})[/] {escape(g.reason)}" + (f": {found}" if found else ""))
+    # The items that weigh most first, one sentence each: the reader wants the strongest reasons.
+    ranked = sorted((r for g in e.groups for r in g.items if r.evidence), key=lambda r: -r.contribution)
+    for n, r in enumerate(ranked[:evidence]):
+        ev = r.evidence[0]
+        if n == 0:
+            out_console.print("      [dim]evidence:[/]")
+        out_console.print(f"        {ev.field} {ev.start}-{ev.end} [bold]{escape(ev.term)}[/] [dim]({escape(ev.rule)})[/]: "
+                          f"“{escape(ev.sentence)}”", highlight=False)
+
+
+@topics.command("check")
+@click.argument("paths", nargs=-1, required=True)
+@topics_file_option
+@article_input_options
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object per article with every topic's explanation.")
+@click.option("--all", "show_all", is_flag=True, help="Explain every topic, not only those that fired or nearly fired.")
+@click.option("--evidence", default=4, show_default=True, help="Evidence sentences to show per topic.")
+def check(paths, topics_file, source, published_at, language, as_json, show_all, evidence) -> None:
+    """Run the real extraction on the articles in PATHS and show which topics fire, why, and which nearly fired."""
+    topics_path = _topics_path(topics_file)
+    topic_set = _load(topics_path)
+    records = list(validated(read_records(paths, input_defaults(source, published_at, language))))
+    invalid = [(origin, reason) for origin, article, reason in records if article is None]
+    max_chars = get_settings().max_body_chars
+    valid = [(origin, prepare(a, max_body_chars=max_chars)) for origin, a, _ in records if a is not None]
+    if valid:
+        recorder = _Recorder(topic_set)
+        extractor = _build_extractor(topics_path, recorder)
+        enriched = extractor.extract([p for _, p in valid])
+        for (origin, _), article in zip(valid, enriched):
+            explained = recorder.explanations.get(article.id, [])
+            if as_json:
+                click.echo(json.dumps({
+                    "origin": origin, "id": article.id, "title": article.title,
+                    "fired": [e.id for e in explained if e.fired],
+                    "nearly": [e.id for e in explained if e.nearly],
+                    "topics": [e.to_dict() for e in explained],
+                }, ensure_ascii=False))
+                continue
+            out_console.rule(f"{escape(origin)}: {escape(article.title or article.body[:60])}", align="left")
+            ordered = sorted(explained, key=lambda e: (not e.fired, not e.nearly, -e.score))
+            quiet = []
+            for e in ordered:
+                if e.fired or e.nearly or show_all:
+                    _print_explanation(e, evidence=evidence, verbose=show_all)
+                else:
+                    quiet.append(e.id)
+            if not any(e.fired for e in explained):
+                out_console.print("  [dim]no topic fired[/]")
+            if quiet:
+                out_console.print(f"  [dim]not fired: {', '.join(quiet)} (--all says why)[/]")
+    for origin, reason in invalid:
+        err_console.print(f"[red]invalid[/] {escape(origin)}: {escape(reason)}", highlight=False)
+    if invalid:
+        sys.exit(1)
