@@ -1,0 +1,361 @@
+"""The ``newsmon_actors`` component: one record per real-world actor of the article, with all its mentions.
+
+How mentions become actors, in order of trust:
+
+1. Names the knowledge base knows ("Vladimir Putin", "U.N.", "the Kremlin") resolve to the KB entry:
+   canonical name, type, country, sector, and the office held on the publication date.
+2. A surname alone ("Putin", "Nazarbayev") is the person named in full elsewhere in the article,
+   or the KB person with that distinctive surname.
+3. Country names and demonyms ("Kazakh", "Russian") resolve to the country.
+4. Common nouns that name actors ("rebels", "Russia's foreign ministry", "the government") take
+   their country from the noun phrase, from the same noun earlier in the article, or from the
+   article's conflict country (data: ``actors.yaml``).
+5. Titles around a person's name give the role and, through a demonym, the country
+   ("French Minister of Foreign Affairs ... Jean-Marc Ayrault" -> Foreign Minister, FRA).
+
+Bylines, credits and the dateline agency were blanked out by anatomy, so they never get here;
+news outlets the KB marks as media are not actors either.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span, Token
+
+from .knowledge import GenericActor, KnowledgeBase, KnownActor, Title, get_knowledge, normalize, slug
+
+ACTOR_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC"})
+_RUN_GLUE = frozenset({"of", "and", "the", "for", "'s", "\u2019s", "-", "on"})
+
+
+@dataclass
+class ActorRecord:
+    """An actor of one article, with its mentions as Doc character ranges."""
+
+    id: str
+    name: str
+    type: str
+    country: str | None = None
+    role: str | None = None
+    sector: str | None = None
+    aliases: list[str] = field(default_factory=list)
+    mentions: list[tuple[int, int]] = field(default_factory=list)
+    tokens: set[int] = field(default_factory=set)
+    known: bool = False
+    heads: set[int] = field(default_factory=set)  # head token of each mention, for the parse
+
+    def add(self, span: Span | Token, text: str | None = None) -> None:
+        start, end = (span.idx, span.idx + len(span)) if isinstance(span, Token) else (span.start_char, span.end_char)
+        if (start, end) not in self.mentions:
+            self.mentions.append((start, end))
+        surface = text or span.text
+        if surface not in self.aliases:
+            self.aliases.append(surface)
+        if isinstance(span, Token):
+            self.tokens.add(span.i)
+            self.heads.add(span.i)
+        else:
+            self.tokens.update(range(span.start, span.end))
+            self.heads.add(span.root.i)
+
+
+@dataclass(frozen=True)
+class RoleReading:
+    role: str | None = None
+    sector: str | None = None
+    country: str | None = None
+    relative: bool = False
+
+
+class ActorResolver:
+    def __init__(self, kb: KnowledgeBase):
+        self.kb = kb
+        self._generic_first: dict[str, list[tuple[tuple[str, ...], GenericActor]]] = {}
+        for generic in kb.generic_actors:
+            for phrase in generic.nouns:
+                self._generic_first.setdefault(phrase[0], []).append((phrase, generic))
+        for entries in self._generic_first.values():
+            entries.sort(key=lambda item: len(item[0]), reverse=True)
+
+    # --- the component
+    def __call__(self, doc: Doc) -> Doc:
+        layout = doc._.newsmon_layout
+        published = layout.published if layout is not None else None
+        actors: dict[str, ActorRecord] = {}
+        persons: list[Span] = []
+
+        for ent in doc.ents:
+            if ent.label_ not in ACTOR_LABELS:
+                continue
+            if ent.label_ == "PERSON":
+                persons.append(ent)
+                continue
+            self._non_person(doc, ent, actors)
+        self._persons(doc, persons, actors, published)
+        self._generic(doc, actors, layout)
+        doc._.newsmon_actors = sorted(actors.values(), key=lambda a: min(a.mentions) if a.mentions else (0, 0))
+        doc._.newsmon_token_actor = {i: a.id for a in actors.values() for i in a.tokens}
+        return doc
+
+    # --- named, non-person mentions
+    def _non_person(self, doc: Doc, ent: Span, actors: dict[str, ActorRecord]) -> None:
+        text = ent.text
+        known = [k for k in self.kb.known(text) if k.type != "person"]
+        if known:
+            actor = known[0]
+            if actor.sector == "MED":
+                return  # a news outlet reporting is not an actor
+            self._known_record(actor, actors).add(ent)
+            return
+        iso3 = None
+        if ent.label_ == "GPE":
+            iso3 = self.kb.country_by_name(text)
+            if iso3 is None and ent.root.dep_ in ("nsubj", "nsubjpass", "agent") and normalize(text) in self.kb.capital_index:
+                iso3 = self.kb.capital_index[normalize(text)]  # "Moscow said": the capital stands for the government
+        elif ent.label_ == "NORP":
+            iso3 = self.kb.country_by_demonym(text) or self.kb.country_by_name(text)
+        elif ent.label_ == "LOC":
+            iso3 = self.kb.country_by_name(text)
+        if iso3 is not None and iso3 in self.kb.countries:
+            self._country_record(iso3, actors).add(ent)
+            return
+        if ent.label_ == "ORG":
+            name = text[4:] if text.lower().startswith("the ") else text
+            record = actors.setdefault(slug(name), ActorRecord(slug(name), name, "organization"))
+            record.add(ent)
+
+    def _country_record(self, iso3: str, actors: dict[str, ActorRecord]) -> ActorRecord:
+        country = self.kb.countries[iso3]
+        key = slug(country.name)
+        if key not in actors:
+            actors[key] = ActorRecord(key, country.name, "country", iso3, known=True)
+        return actors[key]
+
+    def _known_record(self, actor: KnownActor, actors: dict[str, ActorRecord]) -> ActorRecord:
+        if actor.id not in actors:
+            actors[actor.id] = ActorRecord(actor.id, actor.name, actor.type, actor.country, None, actor.sector, known=True)
+        return actors[actor.id]
+
+    # --- people
+    def _persons(self, doc: Doc, persons: list[Span], actors: dict[str, ActorRecord], published: date | None) -> None:
+        clusters: dict[str, list[Span]] = {}
+        kb_of: dict[str, KnownActor] = {}
+        # full names first, so surnames can find them
+        for ent in sorted(persons, key=len, reverse=True):
+            known = [k for k in self.kb.known(ent.text) if k.type == "person"]
+            if known:
+                key = known[0].id
+                kb_of[key] = known[0]
+            else:
+                key = self._cluster_of(ent, clusters) or slug(ent.text)
+                if key not in kb_of and len(ent) == 1:
+                    shorts = [k for k in self.kb.known_by_short(ent.text) if k.type == "person"]
+                    if len(shorts) == 1 and key == slug(ent.text):
+                        key = shorts[0].id
+                        kb_of[key] = shorts[0]
+            clusters.setdefault(key, []).append(ent)
+
+        for key, ents in clusters.items():
+            known = kb_of.get(key)
+            full = max(ents, key=len)
+            reading = RoleReading()
+            for ent in sorted(ents, key=lambda e: e.start):
+                found = self._read_role(doc, ent)
+                if found.role or found.country or found.relative:
+                    reading = RoleReading(
+                        reading.role or found.role, reading.sector or found.sector,
+                        reading.country or found.country, reading.relative or found.relative,
+                    )
+            office = known.office_on(published) if known else None
+            if known:
+                record = self._known_record(known, actors)
+                record.country = (office.country if office and office.country else known.country) or reading.country
+                if reading.country == "IGO":
+                    record.country = "IGO"
+            else:
+                record = actors.setdefault(key, ActorRecord(key, full.text, "person"))
+                record.country = reading.country
+            record.role = reading.role or (office.role if office else None)
+            record.sector = reading.sector or (office.sector if office and office.sector else None) or (known.sector if known else None)
+            if record.country == "IGO" and record.sector in (None, "GOV"):
+                record.sector = "IGO"
+            for ent in ents:
+                record.add(ent)
+
+    @staticmethod
+    def _cluster_of(ent: Span, clusters: dict[str, list[Span]]) -> str | None:
+        """The cluster of a longer name ending with this one ("Putin" -> "Vladimir Putin")."""
+        words = [t.text for t in ent]
+        for key, members in clusters.items():
+            for member in members:
+                other = [t.text for t in member]
+                if len(other) > len(words) and other[-len(words):] == words:
+                    return key
+                if other == words:
+                    return key
+        return None
+
+    def _read_role(self, doc: Doc, ent: Span) -> RoleReading:
+        """Title, sector and country written next to a person's name."""
+        sent_start = ent.sent.start
+        i = ent.start - 1
+        while i >= sent_start:
+            token = doc[i]
+            if token.lower_ in self.kb.title_words or token.lower_ in _RUN_GLUE or self._country_token(token) or self._igo_token(token):
+                i -= 1
+                continue
+            break
+        run = [t for t in doc[i + 1 : ent.start]]
+        reading = self._read_run(run)
+        if reading.role is None:
+            for child in ent.root.children:
+                if child.dep_ == "appos" and child.lower_ in self.kb.title_words:
+                    reading = self._read_run([t for t in child.subtree if t.i < child.i + 1 or t.dep_ != "relcl"])
+                    break
+        return reading
+
+    def _country_token(self, token: Token) -> str | None:
+        if token.ent_type_ in ("GPE", "NORP"):
+            return self.kb.country_of(token.text) or (self.kb.country_of(doc_ent.text) if (doc_ent := _ent_of(token)) is not None else None)
+        return None
+
+    def _igo_token(self, token: Token) -> bool:
+        if token.ent_type_ != "ORG":
+            return False
+        ent = _ent_of(token)
+        return bool(ent is not None and any(k.country == "IGO" for k in self.kb.known(ent.text)))
+
+    def _read_run(self, run: list[Token]) -> RoleReading:
+        while run and run[0].lower_ in _RUN_GLUE:
+            run = run[1:]
+        if not run:
+            return RoleReading()
+        country = None
+        for token in run:
+            found = self._country_token(token)
+            if found:
+                country = found
+        if any(self._igo_token(t) for t in run):
+            country = "IGO"
+        words = [t.text for t in run]
+        best: tuple[int, Title, str] | None = None
+        for a in range(len(words)):
+            for b in range(len(words), a, -1):
+                phrase = " ".join(words[a:b])
+                title = self.kb.title(phrase)
+                if title and (best is None or b - a > best[0]):
+                    best = (b - a, title, phrase)
+        if best is None:
+            return RoleReading(country=country)
+        _, title, _ = best
+        if title.relative:
+            return RoleReading(country=country, relative=True)
+        sector = title.sector
+        if country == "IGO" and title.role != "U.N. mediator":
+            sector = "IGO"
+        return RoleReading(title.role, sector, country)
+
+    # --- actors named by common nouns
+    def _generic(self, doc: Doc, actors: dict[str, ActorRecord], layout) -> None:
+        in_entity = {i for e in doc.ents for i in range(e.start, e.end)}
+        persons = {i for e in doc.ents if e.label_ == "PERSON" for i in range(e.start, e.end)}
+        previous: dict[str, str] = {}
+        conflict = self._conflict_country(actors)
+        dateline = self._dateline_country(layout)
+        for token in doc:
+            entries = (
+                self._generic_first.get(token.lemma_.lower())
+                or self._generic_first.get(token.lower_)
+                or self._generic_first.get(_singular(token.lower_))
+            )
+            if not entries or token.i in in_entity:
+                continue
+            for phrase, generic in entries:
+                span = doc[token.i : token.i + len(phrase)]
+                if len(span) != len(phrase) or any(
+                    t.lemma_.lower() != w and t.lower_ != w and _singular(t.lower_) != w for t, w in zip(span, phrase)
+                ):
+                    continue
+                head = span[-1]
+                if head.pos_ not in ("NOUN", "PROPN") or any(t.i in in_entity for t in span):
+                    break
+                if head.dep_ == "compound" and head.head.i in persons:
+                    break  # "President Putin": a title, not an actor
+                iso3 = None
+                for source in generic.country_from:
+                    if source == "modifier":
+                        iso3 = self._modifier_country(span)
+                    elif source == "previous":
+                        iso3 = previous.get(generic.name)
+                    elif source == "conflict":
+                        iso3 = conflict
+                    elif source == "dateline":
+                        iso3 = dateline
+                    if iso3:
+                        break
+                if not iso3 or iso3 not in self.kb.countries:
+                    break
+                country = self.kb.countries[iso3]
+                name = generic.name.format(demonym=country.demonym, country=country.name)
+                key = slug(name)
+                record = actors.setdefault(key, ActorRecord(key, name, generic.type, iso3, None, generic.sector))
+                record.add(span)
+                record.heads.discard(span.root.i)
+                record.heads.add(head.i)
+                previous[generic.name] = iso3
+                break
+
+    def _modifier_country(self, span: Span) -> str | None:
+        head = span[-1]
+        candidates = list(head.children) + [t for t in span[:-1]] + list(span[0].children)
+        for child in candidates:
+            if child.dep_ in ("amod", "compound", "poss", "nmod", "npadvmod") or child in span:
+                iso3 = self._country_token(child)
+                if iso3 and iso3 != "IGO":
+                    return iso3
+        for child in head.children:
+            if child.dep_ == "prep" and child.lower_ in ("of", "in", "from"):
+                for pobj in child.children:
+                    iso3 = self._country_token(pobj)
+                    if iso3 and iso3 != "IGO":
+                        return iso3
+        return None
+
+    def _conflict_country(self, actors: dict[str, ActorRecord]) -> str | None:
+        counts = Counter({a.country: len(a.mentions) for a in actors.values() if a.type == "country" and a.country in self.kb.conflict_countries})
+        return counts.most_common(1)[0][0] if counts else None
+
+    def _dateline_country(self, layout) -> str | None:
+        if layout is None or not layout.body_anatomy.dateline_place:
+            return None
+        place = layout.body_anatomy.dateline_place
+        return self.kb.country_of(place) or self.kb.capital_index.get(normalize(place))
+
+
+def _singular(word: str) -> str:
+    """A crude singular for capitalised plurals the lemmatizer leaves alone ("Rebels")."""
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith("s") and not word.endswith("ss") and len(word) > 3:
+        return word[:-1]
+    return word
+
+
+def _ent_of(token: Token) -> Span | None:
+    """The entity a token is in (an index built once per Doc, after entities are final)."""
+    if not token.ent_type_:
+        return None
+    data = token.doc.user_data
+    index = data.get("newsmon_ent_index")
+    if index is None:
+        index = data["newsmon_ent_index"] = {i: e for e in token.doc.ents for i in range(e.start, e.end)}
+    return index.get(token.i)
+
+
+@Language.factory("newsmon_actors", default_config={"knowledge_dir": None})
+def make_actor_resolver(nlp: Language, name: str, knowledge_dir: str | None) -> ActorResolver:
+    return ActorResolver(get_knowledge(knowledge_dir))

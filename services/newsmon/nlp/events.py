@@ -1,0 +1,570 @@
+"""The ``newsmon_events`` component: who did what to whom, when and where, read from the dependency parse.
+
+A trigger is a verb (or a noun such as "refusal") whose lemma has a pattern in ``verbs.yaml``.
+The pattern says the PLOVER type and CAMEO code, where the target is (direct object, "with",
+"against"...), and how an infinitive complement changes the event ("agreed to meet" is an
+intent to meet, "refused to join" a rejection). Around the trigger:
+
+- source: the subject, inherited through "began leaving", "refused ..., accusing" and relative
+  clauses; the agent in the passive; for reciprocal verbs ("A and B discussed") the first
+  conjunct is the source and the second the target;
+- date: a date attached to the trigger's clause (not "December's ceasefire"), else the date of
+  the reporting verb that governs it ("..., the Kremlin said on Saturday"), resolved against
+  the publication date, forward for planned events;
+- location: a place after a locative preposition of the trigger or its object ("in the Syrian
+  city of Homs");
+- modality: planned, refused or failed when a governing verb or the tense says so; negated
+  when the clause is;
+- evidence: the sentence. The same event read twice (same type, source and target) is one
+  event with several pieces of evidence.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span, Token
+
+from .actors import ActorRecord
+from .dates import resolve_date
+from .knowledge import KnowledgeBase, get_knowledge
+from .places import PlaceRecord
+
+RECIPROCAL_TYPES = frozenset({"CONSULT", "COOPERATE", "AGREE"})
+REPORTING_VERBS = frozenset({"say", "tell", "add", "announce", "report", "state", "confirm", "note", "declare", "write", "quote"})
+LOCATIVE = frozenset({"in", "at", "near", "inside", "outside", "around", "across", "into", "to", "from", "outside"})
+TEMPORAL = frozenset({"on", "in", "at", "for", "since", "until", "during", "by", "from", "before", "after", "of"})
+_CHAIN_DEPS = frozenset({"xcomp", "dobj", "acl", "advcl", "pcomp", "ccomp"})
+_RELATIVE_PRONOUNS = frozenset({"who", "which", "that", "whom"})
+_PRIORITY = {"person": 0, "igo": 1, "group": 1, "organization": 2, "country": 3, "location": 4}
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A verb or noun pattern from ``verbs.yaml``."""
+
+    lemmas: frozenset[str]
+    type: str
+    cameo: str
+    is_noun: bool = False
+    target: tuple[str, ...] = ()
+    source: tuple[str, ...] = ()
+    objects: frozenset[str] | None = None
+    object_types: frozenset[str] | None = None
+    reciprocal: bool = False
+    modality: str | None = None
+    when: tuple[dict[str, Any], ...] = ()
+    complement: tuple[dict[str, Any], ...] = ()
+    complement_default: str = "keep"
+    requires_adverb: frozenset[str] | None = None
+    requires_particle: frozenset[str] | None = None
+    forbid_particle: frozenset[str] | None = None
+    requires_prep: frozenset[str] | None = None
+    requires_no_object: bool = False
+    subject_sectors: frozenset[str] | None = None
+    require_both: bool = False
+
+    @classmethod
+    def from_data(cls, data: dict[str, Any], *, is_noun: bool) -> Rule:
+        def fset(key: str) -> frozenset[str] | None:
+            value = data.get(key)
+            return frozenset(str(v).lower() for v in value) if value is not None else None
+
+        if not data.get("lemma") or not data.get("type") or not data.get("cameo"):
+            raise ValueError(f"an event pattern needs lemma, type and cameo: {data}")
+        return cls(
+            lemmas=frozenset(str(v).lower() for v in data["lemma"]), type=data["type"], cameo=str(data["cameo"]),
+            is_noun=is_noun, target=tuple(data.get("target") or ()), source=tuple(data.get("source") or ()),
+            objects=fset("object"), object_types=fset("object_types"), reciprocal=bool(data.get("reciprocal")),
+            modality=data.get("modality"), when=tuple(data.get("when") or ()), complement=tuple(data.get("complement") or ()),
+            complement_default=data.get("complement_default", "keep"), requires_adverb=fset("requires_adverb"),
+            requires_particle=fset("requires_particle"), forbid_particle=fset("forbid_particle"),
+            requires_prep=fset("requires_prep"), requires_no_object=bool(data.get("requires_no_object")),
+            subject_sectors=fset("subject_sectors"), require_both=bool(data.get("require_both")),
+        )
+
+
+@dataclass
+class EventRecord:
+    type: str
+    cameo: str
+    source: ActorRecord | None
+    target: ActorRecord | None
+    date: date | None
+    location_name: str | None
+    location: PlaceRecord | None
+    modality: str
+    negated: bool
+    trigger: str
+    trigger_span: tuple[int, int]  # Doc character range
+    evidence: list[tuple[int, int]] = field(default_factory=list)  # sentence Doc character ranges
+    confidence: float = 0.5
+    reciprocal: bool = False
+
+
+class EventCoder:
+    def __init__(self, kb: KnowledgeBase):
+        self.kb = kb
+        self.verbs: dict[str, list[Rule]] = {}
+        self.nouns: dict[str, list[Rule]] = {}
+        for data in kb.verbs:
+            rule = Rule.from_data(data, is_noun=False)
+            for lemma in rule.lemmas:
+                self.verbs.setdefault(lemma, []).append(rule)
+        for data in kb.nouns:
+            rule = Rule.from_data(data, is_noun=True)
+            for lemma in rule.lemmas:
+                self.nouns.setdefault(lemma, []).append(rule)
+        self.modal = dict(kb.modal_verbs)
+
+    # --- the component
+    def __call__(self, doc: Doc) -> Doc:
+        actors = {a.id: a for a in doc._.newsmon_actors or ()}
+        token_actor = doc._.newsmon_token_actor or {}
+        places = {i: p for p in doc._.newsmon_places or () for i in p.tokens}
+        layout = doc._.newsmon_layout
+        published = layout.published if layout is not None else None
+        state = _State(doc, actors, token_actor, places, published)
+        events: list[EventRecord] = []
+        for sent in doc.sents:
+            for token in sent:
+                if token.i in state.consumed:
+                    continue
+                event = self._code(token, state)
+                if event is not None:
+                    event.evidence.append(_trimmed(sent))
+                    events.append(event)
+        doc._.newsmon_events = _merge(events)
+        return doc
+
+    def _code(self, token: Token, state: _State) -> EventRecord | None:
+        lemma = token.lemma_.lower()
+        if token.pos_ in ("VERB", "AUX") and token.dep_ not in ("amod", "compound", "auxpass", "aux"):
+            rules = self.verbs.get(lemma)
+        elif token.pos_ in ("NOUN", "PROPN") and token.dep_ not in ("compound",):
+            rules = self.nouns.get(lemma) or self.nouns.get(token.lower_)
+        else:
+            return None
+        for rule in rules or ():
+            event = self._apply(rule, token, state)
+            if event is not None:
+                return event
+        return None
+
+    def _apply(self, rule: Rule, trigger: Token, state: _State) -> EventRecord | None:
+        children = list(trigger.children)
+        obj = next((c for c in children if c.dep_ in ("dobj", "obj")), None)
+        if obj is None:
+            obj = next((c for c in children if c.dep_ == "attr"), None) if rule.is_noun else None
+        if rule.objects is not None and (obj is None or not _lemma_in(obj, rule.objects)):
+            return None
+        if rule.requires_no_object and obj is not None:
+            return None
+        particles = {c.lower_ for c in children if c.dep_ == "prt"}
+        if rule.requires_particle is not None and not (particles & rule.requires_particle):
+            return None
+        if rule.forbid_particle is not None and particles & rule.forbid_particle:
+            return None
+        if rule.requires_adverb is not None and not any(c.lower_ in rule.requires_adverb for c in children if c.dep_ in ("advmod", "prt")):
+            return None
+        if rule.requires_prep is not None and not any(c.lower_ in rule.requires_prep for c in children if c.dep_ in ("prep", "prt")):
+            return None
+
+        event_type, cameo, modality = rule.type, rule.cameo, rule.modality
+        complement = next((c for c in children if c.dep_ in ("xcomp", "acl") and c.pos_ in ("VERB", "AUX")), None)
+        chain_extra: list[Token] = []
+        if complement is not None and rule.complement:
+            matched = next((r for r in rule.complement if complement.lemma_.lower() in {str(x).lower() for x in r["lemma"]}), None)
+            if matched is not None:
+                event_type = matched.get("type", event_type)
+                cameo = str(matched.get("cameo", cameo))
+                modality = matched.get("modality", modality)
+                state.consumed.update(t.i for t in complement.subtree if t.pos_ in ("VERB", "NOUN"))
+                chain_extra.append(complement)
+            elif rule.complement_default in ("skip", "inherit"):
+                return None
+        for refinement in rule.when:
+            if _refines(refinement, trigger, obj):
+                event_type = refinement.get("type", event_type)
+                cameo = str(refinement.get("cameo", cameo))
+                break
+
+        # who
+        if rule.is_noun:
+            parties = self._noun_parties(trigger, rule.source or ("by", "poss"), state)
+        else:
+            parties = self._subject_parties(trigger, state)
+        passive = not rule.is_noun and any(c.dep_ == "nsubjpass" for c in children)
+        target: ActorRecord | None = None
+        if passive:
+            agent = next((c for c in children if c.dep_ == "agent"), None)
+            agent_actor = state.actor_in(next((g for g in agent.children if g.dep_ == "pobj"), None)) if agent else None
+            target = parties[0] if parties else None
+            parties = [agent_actor] if agent_actor else []
+        source = parties[0] if parties else None
+        if source is None:
+            return None
+        if target is None:
+            target = self._target(rule, trigger, obj, state, source)
+        if target is None and (rule.reciprocal or event_type in RECIPROCAL_TYPES) and len(parties) > 1:
+            target = parties[1]
+        if rule.object_types is not None and obj is not None and not rule.is_noun:
+            obj_actor = state.actor_in(obj)
+            if obj_actor is None and "location" not in rule.object_types:
+                return None
+            if obj_actor is not None and obj_actor.type not in rule.object_types:
+                return None
+            if obj_actor is None and not state.place_in(obj):
+                return None
+        if rule.subject_sectors is not None and (source.sector or "").lower() not in rule.subject_sectors:
+            return None
+        if rule.require_both and target is None:
+            return None
+        if target is not None and target.id == source.id:
+            target = None
+
+        # how, when, where
+        chain = _chain(trigger) + [t for c in chain_extra for t in _chain(c)]
+        modality = self._modality(trigger, modality)
+        negated = self._negated(trigger)
+        tense = "future" if modality == "planned" or _future(trigger) else "past"
+        day = self._date(chain, state, tense) or self._reported_date(trigger, state)
+        location_name, place = self._location(chain, state)
+        if rule.type == "ACCUSE" or event_type == "ACCUSE":
+            # what someone is accused of is an allegation, not an event
+            for child in children:
+                if child.dep_ in ("prep", "ccomp", "xcomp"):
+                    state.consumed.update(t.i for t in child.subtree)
+        confidence = 0.5 + (0.15 if source.known else 0.05) + (0.1 if target is not None else 0.0)
+        confidence += 0.1 if (rule.objects is not None or chain_extra) else 0.0
+        trigger_tokens = [trigger] + chain_extra
+        start = min(t.idx for t in trigger_tokens)
+        end = max(t.idx + len(t) for t in trigger_tokens)
+        return EventRecord(
+            type=event_type, cameo=cameo, source=source, target=target, date=day, location_name=location_name,
+            location=place, modality=modality or "reported", negated=negated,
+            trigger=" ".join(t.text for t in trigger_tokens), trigger_span=(start, end),
+            confidence=round(min(confidence, 0.95), 2), reciprocal=rule.reciprocal,
+        )
+
+    # --- parties
+    def _subject_parties(self, trigger: Token, state: _State) -> list[ActorRecord]:
+        subject = _subject(trigger)
+        if subject is None:
+            return []
+        tokens = [subject] + [c for c in subject.conjuncts if c.i > subject.i]
+        # headline coordination by comma: "Russia's Putin, Kazakhstan's Nazarbayev discuss Syria"
+        for child in subject.children:
+            if child.dep_ in ("nmod", "appos") and state.actor_in(child, persons_only=True):
+                tokens.append(child)
+        tokens.sort(key=lambda t: t.i)
+        parties: list[ActorRecord] = []
+        for token in tokens:
+            actor = state.actor_in(token)
+            if actor is not None and actor not in parties:
+                parties.append(actor)
+        return parties
+
+    def _noun_parties(self, trigger: Token, sources: Iterable[str], state: _State) -> list[ActorRecord]:
+        parties: list[ActorRecord] = []
+        for spec in sources:
+            for child in trigger.children:
+                if spec == "poss" and child.dep_ == "poss":
+                    candidates = [child]
+                elif child.dep_ == "prep" and child.lower_ == spec:
+                    candidates = [g for g in child.children if g.dep_ == "pobj"]
+                    candidates += [c for g in candidates for c in g.conjuncts]
+                else:
+                    continue
+                for candidate in candidates:
+                    actor = state.actor_in(candidate)
+                    if actor is not None and actor not in parties:
+                        parties.append(actor)
+        return parties
+
+    def _target(self, rule: Rule, trigger: Token, obj: Token | None, state: _State, source: ActorRecord) -> ActorRecord | None:
+        holders = [trigger] + ([obj] if obj is not None else [])
+        for spec in rule.target:
+            candidates: list[Token] = []
+            if spec == "object" and obj is not None:
+                candidates = [obj]
+            elif spec == "dative":
+                candidates = [c for c in trigger.children if c.dep_ in ("dative", "iobj")]
+                candidates = [g for c in candidates for g in ([c] + [x for x in c.children if x.dep_ == "pobj"])]
+            elif spec == "poss":
+                candidates = [c for c in trigger.children if c.dep_ == "poss"]
+            else:
+                for holder in holders:
+                    for child in holder.children:
+                        if child.dep_ in ("prep", "dative") and child.lower_ == spec:
+                            candidates.extend(g for g in child.children if g.dep_ == "pobj")
+            for candidate in candidates:
+                for token in [candidate] + list(candidate.conjuncts):
+                    actor = state.actor_in(token)
+                    if actor is not None and actor.id != source.id:
+                        return actor
+        return None
+
+    # --- modality, negation, date, location
+    def _modality(self, trigger: Token, base: str | None) -> str | None:
+        node = trigger
+        for _ in range(3):
+            if node.dep_ not in ("xcomp", "acl", "ccomp") or node.head is node:
+                break
+            governor = node.head
+            found = self.modal.get(governor.lemma_.lower())
+            if found and governor.lemma_.lower() not in ("agree",):
+                return found
+            node = governor
+        if base:
+            return base
+        if _future(trigger):
+            return "planned"
+        return None
+
+    @staticmethod
+    def _negated(trigger: Token) -> bool:
+        if any(c.dep_ == "neg" for c in trigger.children):
+            return True
+        head = trigger.head
+        return trigger.dep_ in ("xcomp",) and any(c.dep_ == "neg" for c in head.children)
+
+    @staticmethod
+    def _date(chain: list[Token], state: _State, tense: str) -> date | None:
+        for node in chain:
+            for child in node.children:
+                found = None
+                if child.dep_ in ("npadvmod", "tmod", "advmod", "obl") and child.ent_type_ == "DATE":
+                    found = child
+                elif child.dep_ == "prep" and child.lower_ in TEMPORAL:
+                    found = next((g for g in child.children if g.dep_ == "pobj" and g.ent_type_ == "DATE"), None)
+                if found is not None:
+                    resolved = state.resolve(found, tense)
+                    if resolved is not None:
+                        return resolved
+        return None
+
+    def _reported_date(self, trigger: Token, state: _State) -> date | None:
+        node = trigger
+        while node.dep_ in ("conj", "xcomp", "advcl") and node.head is not node:
+            node = node.head
+        if node.dep_ != "ccomp" or node.head.lemma_.lower() not in REPORTING_VERBS:
+            return None
+        reporter = node.head
+        for child in reporter.children:
+            if child is node or child.dep_ != "prep":
+                continue
+            for pobj in (g for g in child.children if g.dep_ == "pobj"):
+                if pobj.ent_type_ == "DATE":
+                    resolved = state.resolve(pobj, "past")
+                    if resolved:
+                        return resolved
+                for inner in (g for g in pobj.children if g.dep_ == "prep" and g.lower_ in TEMPORAL):
+                    for deep in (g for g in inner.children if g.dep_ == "pobj" and g.ent_type_ == "DATE"):
+                        resolved = state.resolve(deep, "past")
+                        if resolved:
+                            return resolved
+        for child in reporter.children:
+            if child.dep_ in ("npadvmod", "advmod") and child.ent_type_ == "DATE":
+                resolved = state.resolve(child, "past")
+                if resolved:
+                    return resolved
+        return None
+
+    @staticmethod
+    def _location(chain: list[Token], state: _State) -> tuple[str | None, PlaceRecord | None]:
+        for node in chain:
+            for prep in (c for c in node.children if c.dep_ == "prep" and c.lower_ in LOCATIVE):
+                frontier = [g for g in prep.children if g.dep_ == "pobj"]
+                while frontier:
+                    pobj = frontier.pop(0)
+                    place = state.place_in(pobj)
+                    if place is not None:
+                        return place.name, place
+                    if pobj.ent_type_ == "GPE" and state.doc.vocab is not None:
+                        actor = state.actor_in(pobj)
+                        if actor is not None and actor.type == "country":
+                            return actor.name, None
+                    for inner in pobj.children:
+                        if inner.dep_ == "prep" and inner.lower_ == "of":
+                            frontier.extend(g for g in inner.children if g.dep_ == "pobj")
+                        elif inner.dep_ in ("appos", "conj"):
+                            frontier.append(inner)
+        return None, None
+
+
+class _State:
+    """What the coder knows about one Doc while it reads it."""
+
+    def __init__(self, doc: Doc, actors: dict[str, ActorRecord], token_actor: dict[int, str],
+                 places: dict[int, PlaceRecord], published: date | None):
+        self.doc = doc
+        self.actors = actors
+        self.token_actor = token_actor
+        self.places = places
+        self.published = published
+        self.consumed: set[int] = set()
+        self._ents = {i: e for e in doc.ents for i in range(e.start, e.end)}
+
+    def actor_in(self, token: Token | None, *, persons_only: bool = False) -> ActorRecord | None:
+        """The actor a token names, looking into its noun phrase ("the French Minister ... Jean-Marc Ayrault")."""
+        if token is None:
+            return None
+        direct = self.token_actor.get(token.i)
+        if direct is not None:
+            actor = self.actors.get(direct)
+            if actor is not None and (not persons_only or actor.type == "person"):
+                return actor
+        if token.lower_ in _RELATIVE_PRONOUNS and token.head.dep_ == "relcl":
+            return self.actor_in(token.head.head, persons_only=persons_only)
+        found: list[tuple[int, int, ActorRecord]] = []
+        frontier = [(c, 1) for c in token.children if c.dep_ in ("appos", "compound", "amod", "prep", "conj", "nmod", "poss")]
+        while frontier:
+            node, depth = frontier.pop(0)
+            if node.dep_ == "prep" and node.lower_ != "of":
+                continue
+            actor_id = self.token_actor.get(node.i)
+            if actor_id is not None and actor_id in self.actors:
+                actor = self.actors[actor_id]
+                if node.dep_ in ("poss", "amod", "compound") and actor.type == "country" and token.pos_ in ("NOUN",):
+                    pass  # "Russia's foreign ministry": the ministry, not Russia, unless nothing else is found
+                found.append((_PRIORITY.get(actor.type, 5), depth, actor))
+            if depth < 4:
+                frontier.extend((c, depth + 1) for c in node.children if c.dep_ in ("appos", "compound", "amod", "prep", "pobj", "conj", "nmod", "poss"))
+        if persons_only:
+            found = [f for f in found if f[2].type == "person"]
+        if not found:
+            return None
+        if token.pos_ == "NOUN" and all(f[2].type == "country" for f in found) and token.dep_ != "pobj":
+            return None  # "the Syria crisis" is not Syria acting
+        return min(found, key=lambda f: (f[0], f[1]))[2]
+
+    def place_in(self, token: Token) -> PlaceRecord | None:
+        return self.places.get(token.i)
+
+    def resolve(self, token: Token, tense: str) -> date | None:
+        ent = self._ents.get(token.i)
+        if ent is None or ent.label_ != "DATE":
+            return None
+        found = resolve_date(ent.text, self.published, tense)  # type: ignore[arg-type]
+        if found is None or found.granularity == "year":
+            return None
+        return found.date
+
+
+def _subject(verb: Token) -> Token | None:
+    node = verb
+    for _ in range(4):
+        for child in node.children:
+            if child.dep_ in ("nsubj", "nsubjpass", "csubj"):
+                if child.lower_ in _RELATIVE_PRONOUNS and node.dep_ == "relcl":
+                    return node.head
+                return child
+        if node.dep_ == "relcl":
+            return node.head
+        if node.dep_ in ("xcomp", "advcl", "conj", "pcomp", "acl") and node.head is not node:
+            if node.dep_ == "acl" and node.head.pos_ in ("NOUN", "PROPN"):
+                return None
+            node = node.head
+            continue
+        break
+    return None
+
+
+def _chain(trigger: Token) -> list[Token]:
+    """The trigger and the clause material its date and place may hang on: complements, object, object's participles."""
+    chain = [trigger]
+    frontier = [trigger]
+    while frontier:
+        node = frontier.pop(0)
+        for child in node.children:
+            if child.dep_ in ("xcomp", "dobj", "advcl", "acl") and child not in chain:
+                if child.dep_ == "advcl" and any(g.dep_ in ("nsubj", "nsubjpass", "mark") for g in child.children):
+                    continue  # "after rebels boycotted ...": another clause, another event
+                chain.append(child)
+                frontier.append(child)
+    return chain
+
+
+def _future(trigger: Token) -> bool:
+    for child in trigger.children:
+        if child.dep_ == "aux" and child.lower_ in ("will", "shall", "'ll", "wo"):
+            return True
+    return False
+
+
+def _lemma_in(token: Token, lemmas: frozenset[str]) -> bool:
+    return token.lemma_.lower() in lemmas or token.lower_ in lemmas or any(
+        c.dep_ == "compound" and f"{c.lemma_.lower()} {token.lemma_.lower()}" in lemmas for c in token.children
+    )
+
+
+def _refines(refinement: dict[str, Any], trigger: Token, obj: Token | None) -> bool:
+    if "object" in refinement:
+        lemmas = frozenset(str(x).lower() for x in refinement["object"])
+        if obj is None or not _lemma_in(obj, lemmas):
+            return False
+    if "lemma" in refinement:
+        if trigger.lemma_.lower() not in {str(x).lower() for x in refinement["lemma"]}:
+            return False
+    if "prep" in refinement:
+        preps = {str(x).lower() for x in refinement["prep"]}
+        pobjs = {str(x).lower() for x in refinement.get("pobj", ())}
+        holders = [trigger] + ([obj] if obj is not None else [])
+        for holder in holders:
+            for child in holder.children:
+                if child.dep_ == "prep" and child.lower_ in preps:
+                    if not pobjs or any(_lemma_in(g, frozenset(pobjs)) for g in child.children if g.dep_ == "pobj"):
+                        return True
+        return False
+    return True
+
+
+def _trimmed(sent: Span) -> tuple[int, int]:
+    text = sent.text
+    start = sent.start_char + (len(text) - len(text.lstrip()))
+    end = sent.end_char - (len(text) - len(text.rstrip()))
+    return (start, max(start, end))
+
+
+def _merge(events: list[EventRecord]) -> list[EventRecord]:
+    """One event per real event: the same type, parties and negation read twice become one, with both sentences."""
+    merged: list[EventRecord] = []
+    for event in events:
+        key = _key(event)
+        twin = next((m for m in merged if _key(m) == key and _compatible(m, event)), None)
+        if twin is None:
+            merged.append(event)
+            continue
+        for evidence in event.evidence:
+            if evidence not in twin.evidence:
+                twin.evidence.append(evidence)
+        twin.date = twin.date or event.date
+        if event.cameo.startswith(twin.cameo[:2]) and len(event.cameo.rstrip("0")) > len(twin.cameo.rstrip("0")):
+            twin.cameo = event.cameo  # the more specific reading ("by phone": 041 over 040)
+        if twin.location is None and twin.location_name is None:
+            twin.location, twin.location_name = event.location, event.location_name
+        if twin.modality == "reported" and event.modality != "reported":
+            twin.modality = event.modality
+        twin.confidence = round(min(0.97, max(twin.confidence, event.confidence) + 0.05), 2)
+    return merged
+
+
+def _key(event: EventRecord) -> tuple[Any, ...]:
+    parties = (event.source.id if event.source else None, event.target.id if event.target else None)
+    if event.reciprocal or event.type in RECIPROCAL_TYPES:
+        parties = tuple(sorted(p or "" for p in parties))  # type: ignore[assignment]
+    return (event.type, parties, event.negated)
+
+
+def _compatible(a: EventRecord, b: EventRecord) -> bool:
+    return a.date is None or b.date is None or a.date == b.date
+
+
+@Language.factory("newsmon_events", default_config={"knowledge_dir": None})
+def make_event_coder(nlp: Language, name: str, knowledge_dir: str | None) -> EventCoder:
+    return EventCoder(get_knowledge(knowledge_dir))

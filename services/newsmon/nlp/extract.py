@@ -1,0 +1,222 @@
+"""From prepared articles to enriched articles, in batches through ``nlp.pipe``.
+
+Each article is one Doc (title, blank line, body; see :mod:`.layout`), run through the model
+and newsmon's components (:mod:`.pipeline`); this module only turns what the components hung
+on the Doc into the schema's records, with offsets into the original ``title`` and ``body``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Protocol
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from newsmon import PIPELINE_VERSION
+from newsmon.articles import PreparedArticle
+from newsmon.models import (
+    Actor, Dateline, EnrichedArticle, Entity, Event, EventLocation, EventParty, Evidence, Mention, Place, TopicHit,
+)
+
+from .actors import ActorRecord
+from .events import EventRecord
+from .language import detect_language
+from .layout import ArticleLayout
+from .model import load_model
+from .pipeline import ArticleDocs, add_newsmon_pipes
+
+SentenceSpan = tuple[str, int, int]  # (field, start, end)
+NON_ENGLISH = "non_english"
+
+
+class TopicMatcher(Protocol):
+    """Flags configured topics on an article; see :mod:`newsmon.rules`."""
+
+    def match(self, article: EnrichedArticle, sentences: Sequence[SentenceSpan]) -> list[TopicHit]: ...
+
+
+def is_english(language: str | None) -> bool:
+    return language is None or language.lower().split("-")[0] == "en"
+
+
+class Extractor:
+    """Runs the spaCy pipeline over articles and assembles :class:`EnrichedArticle` records.
+
+    ``nlp`` is a loaded trained English model (loaded here when None); newsmon's components are
+    added to it. ``knowledge_dir`` is a folder of extra knowledge-base files layered over the
+    shipped ones. Construction loads the knowledge base and gazetteer once (about two seconds);
+    ``extract`` does no I/O.
+    """
+
+    def __init__(
+        self,
+        nlp: Language | None = None,
+        *,
+        topic_matcher: TopicMatcher | None = None,
+        batch_size: int = 32,
+        knowledge_dir: Path | str | None = None,
+    ):
+        self.knowledge_dir = str(knowledge_dir) if knowledge_dir else None
+        self.nlp = add_newsmon_pipes(nlp if nlp is not None else load_model(), self.knowledge_dir)
+        self.docs = ArticleDocs(self.nlp, self.knowledge_dir)
+        self.topic_matcher = topic_matcher
+        self.batch_size = batch_size
+
+    def extract(self, prepared: Sequence[PreparedArticle]) -> list[EnrichedArticle]:
+        languages: list[str | None] = []
+        english: list[int] = []
+        for index, item in enumerate(prepared):
+            article = item.article
+            language = article.language
+            if language is None:
+                language = detect_language(f"{article.title or ''}\n{article.body}")
+            languages.append(language)
+            if is_english(language):
+                english.append(index)
+        docs_in = (
+            self.docs.make(prepared[i].article.title, prepared[i].article.body, _published(prepared[i]))
+            for i in english
+        )
+        docs = dict(zip(english, self.nlp.pipe(docs_in, batch_size=self.batch_size)))
+        results = []
+        for index, item in enumerate(prepared):
+            if index in docs:
+                results.append(self._assemble(item, docs[index], languages[index]))
+            else:
+                results.append(self._skipped(item, languages[index]))
+        return results
+
+    # --- assembly
+    def _base(self, item: PreparedArticle, language: str | None, warnings: list[str]) -> EnrichedArticle:
+        data = item.article.model_dump()
+        data["language"] = language or data.get("language")
+        return EnrichedArticle(
+            **data, content_hash=item.content_hash, truncated=item.truncated, warnings=warnings,
+            pipeline_version=PIPELINE_VERSION, processed_at=datetime.now(timezone.utc),
+        )
+
+    def _skipped(self, item: PreparedArticle, language: str | None) -> EnrichedArticle:
+        return self._base(item, language, [*item.warnings, NON_ENGLISH])
+
+    def _assemble(self, item: PreparedArticle, doc: Doc, language: str | None) -> EnrichedArticle:
+        layout: ArticleLayout = doc._.newsmon_layout
+        enriched = self._base(item, language, list(item.warnings))
+        actors: list[ActorRecord] = doc._.newsmon_actors or []
+        token_actor = doc._.newsmon_token_actor or {}
+        enriched.actors = [a for a in (self._actor(layout, record) for record in actors) if a is not None]
+        known_ids = {a.id for a in enriched.actors}
+        enriched.entities = self._entities(layout, doc, token_actor, known_ids)
+        enriched.places = [
+            Place(name=p.name, country=p.country, lat=p.lat, lon=p.lon) for p in doc._.newsmon_places or ()
+        ]
+        enriched.events = [self._event(item.article.id or "", layout, e, known_ids) for e in doc._.newsmon_events or ()]
+        enriched.authors = list(layout.body_anatomy.authors)
+        enriched.editors = list(layout.body_anatomy.editors)
+        anatomy = layout.body_anatomy
+        if anatomy.dateline_place or anatomy.dateline_agency:
+            place = next((p for p in enriched.places if anatomy.dateline_place and p.name.lower() == anatomy.dateline_place.lower()), None)
+            if place is None and anatomy.dateline_place:
+                place = next((p for p in enriched.places), None) if False else None
+            enriched.dateline = Dateline(
+                place=anatomy.dateline_place, agency=anatomy.dateline_agency,
+                lat=place.lat if place else None, lon=place.lon if place else None,
+            )
+        if self.topic_matcher is not None:
+            enriched.topics = self.topic_matcher.match(enriched, self.sentences(doc))
+        return enriched
+
+    @staticmethod
+    def sentences(doc: Doc) -> list[SentenceSpan]:
+        """The article's sentences as (field, start, end), packaging left out."""
+        layout: ArticleLayout = doc._.newsmon_layout
+        spans: list[SentenceSpan] = []
+        for sent in doc.sents:
+            text = sent.text
+            if not text.strip():
+                continue
+            start = sent.start_char + (len(text) - len(text.lstrip()))
+            end = sent.end_char - (len(text) - len(text.rstrip()))
+            where = layout.to_field(start, end)
+            if where is not None:
+                spans.append(where)
+        return spans
+
+    @staticmethod
+    def _actor(layout: ArticleLayout, record: ActorRecord) -> Actor | None:
+        mentions = []
+        aliases: list[str] = []
+        for start, end in sorted(record.mentions):
+            where = layout.to_field(start, end)
+            if where is None:
+                continue
+            field, s, e = where
+            text = layout.original(start, end)
+            mentions.append(Mention(field=field, start=s, end=e, text=text))  # type: ignore[arg-type]
+            if text != record.name and text not in aliases:
+                aliases.append(text)
+        if not mentions:
+            return None
+        return Actor(
+            id=record.id, name=record.name, type=record.type, country=record.country,  # type: ignore[arg-type]
+            role=record.role, sector=record.sector, aliases=aliases, mentions=mentions,
+        )
+
+    @staticmethod
+    def _entities(layout: ArticleLayout, doc: Doc, token_actor: dict[int, str], known_ids: set[str]) -> list[Entity]:
+        found: list[Entity] = []
+        for ent in doc.ents:
+            where = layout.to_field(ent.start_char, ent.end_char)
+            if where is None:
+                continue
+            field, s, e = where
+            actor_id = next((token_actor[i] for i in range(ent.start, ent.end) if i in token_actor), None)
+            found.append(Entity(
+                field=field, start=s, end=e, text=layout.original(ent.start_char, ent.end_char),  # type: ignore[arg-type]
+                label=ent.label_, actor_id=actor_id if actor_id in known_ids else None,
+            ))
+        for field in ("title", "body"):
+            anatomy = layout.anatomy_of(field)
+            source = layout.title if field == "title" else layout.body
+            if anatomy is None or source is None:
+                continue
+            for fe in anatomy.entities:
+                found.append(Entity(field=field, start=fe.start, end=fe.end, text=source[fe.start:fe.end], label=fe.label))  # type: ignore[arg-type]
+        found.sort(key=lambda e: (e.field != "title", e.start))
+        return found
+
+    @staticmethod
+    def _event(article_id: str, layout: ArticleLayout, record: EventRecord, known_ids: set[str]) -> Event:
+        def party(actor: ActorRecord | None) -> EventParty | None:
+            if actor is None:
+                return None
+            return EventParty(name=actor.name, country=actor.country, actor_id=actor.id if actor.id in known_ids else None)
+
+        evidence = []
+        for start, end in record.evidence:
+            where = layout.to_field(start, end)
+            if where is None:
+                continue
+            field, s, e = where
+            evidence.append(Evidence(field=field, start=s, end=e, sentence=layout.original(start, end)))  # type: ignore[arg-type]
+        location = None
+        if record.location is not None:
+            location = EventLocation(name=record.location.name, lat=record.location.lat, lon=record.location.lon)
+        elif record.location_name:
+            location = EventLocation(name=record.location_name)
+        key = "|".join([article_id, record.type, record.source.id if record.source else "", record.target.id if record.target else "",
+                        str(record.date or ""), str(record.negated), str(record.trigger_span[0])])
+        return Event(
+            id=hashlib.sha256(key.encode()).hexdigest()[:20], type=record.type, cameo=record.cameo,  # type: ignore[arg-type]
+            source=party(record.source), target=party(record.target), date=record.date, location=location,
+            modality=record.modality, negated=record.negated,  # type: ignore[arg-type]
+            trigger=layout.original(*record.trigger_span) or record.trigger, evidence=evidence, confidence=record.confidence,
+        )
+
+
+def _published(item: PreparedArticle):
+    published = item.article.published_at
+    return published.date() if published is not None else None

