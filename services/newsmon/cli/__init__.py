@@ -1,0 +1,1 @@
+"""The ``newsmon`` command line: one entry point, a subcommand per job."""

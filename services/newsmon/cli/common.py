@@ -1,0 +1,59 @@
+"""Pieces every subcommand shares: article input options, reading records, consoles, failing well."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any, NoReturn
+
+import click
+from rich.console import Console
+
+from newsmon.articles import InvalidArticle, RawRecord, read_paths, read_stream, validate_article
+from newsmon.models import Article
+
+# Tables and progress go to stderr so stdout stays machine-readable (JSON lines, --json).
+err_console = Console(stderr=True, soft_wrap=True)
+out_console = Console(soft_wrap=True)
+
+
+def fail(message: str, code: int = 1) -> NoReturn:
+    err_console.print(f"[bold red]error:[/] {message}", highlight=False)
+    sys.exit(code)
+
+
+def article_input_options(command: Callable) -> Callable:
+    """``--source``, ``--published-at`` and ``--language``: defaults for records that lack them (e.g. .txt files)."""
+    command = click.option("--language", help="Language of articles that do not say (ISO 639-1, e.g. en).")(command)
+    command = click.option("--published-at", help="Publication date of articles that do not say (ISO 8601).")(command)
+    command = click.option("--source", help="Source of articles that do not say (e.g. reuters).")(command)
+    return command
+
+
+def input_defaults(source: str | None, published_at: str | None, language: str | None) -> dict[str, Any]:
+    return {k: v for k, v in {"source": source, "published_at": published_at, "language": language}.items() if v}
+
+
+def read_records(paths: tuple[str, ...], defaults: dict[str, Any]) -> Iterator[RawRecord]:
+    """Records from the named files and folders; ``-`` (or nothing) reads standard input."""
+    if not paths or paths == ("-",):
+        yield from read_stream(sys.stdin, defaults=defaults)
+        return
+    for path in paths:
+        if path == "-":
+            yield from read_stream(sys.stdin, defaults=defaults)
+        else:
+            yield from read_paths([Path(path)], defaults)
+
+
+def validated(records: Iterator[RawRecord]) -> Iterator[tuple[str, Article | None, str | None]]:
+    """(origin, article, None) for valid records, (origin, None, reason) for the others."""
+    for record in records:
+        if record.error is not None:
+            yield record.origin, None, record.error
+            continue
+        try:
+            yield record.origin, validate_article(record.data), None
+        except InvalidArticle as exc:
+            yield record.origin, None, exc.reason

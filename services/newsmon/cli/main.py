@@ -1,0 +1,66 @@
+"""``newsmon``: the command group. Each subcommand lives in its own module and is imported lazily,
+so ``newsmon stack status`` does not pay for loading spaCy."""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import sys
+
+import click
+
+from newsmon import __version__
+from newsmon.config import ConfigError
+
+# name -> "module:attribute" of a click command or group
+SUBCOMMANDS: dict[str, tuple[str, str]] = {
+    "stack": ("newsmon.cli.stack:stack", "Start, stop and inspect the local Kafka and Elasticsearch."),
+    "worker": ("newsmon.cli.worker:worker", "Run the worker: enrich, index and alert on news.articles."),
+    "publish": ("newsmon.cli.publish:publish", "Publish articles from files or stdin to news.articles."),
+    "extract": ("newsmon.cli.extract:extract", "Enrich articles offline and print enriched JSON lines."),
+    "search": ("newsmon.cli.search:search", "Search indexed articles."),
+    "demo": ("newsmon.cli.demo:demo", "Run the whole pipeline on the demo articles (what `make run` does)."),
+    "eval": ("newsmon.cli.eval:eval_command", "Score extraction against annotated data, beside the raw model."),
+    "topics": ("newsmon.cli.topics:topics", "List, check and validate configured topics."),
+    "alerts": ("newsmon.cli.alerts:alerts", "Manage keyword alert rules."),
+}
+
+
+class LazyGroup(click.Group):
+    """A click group that imports a subcommand's module only when it runs."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        # Only commands whose module is present, so a partial install still shows help.
+        return [n for n, (t, _) in SUBCOMMANDS.items() if importlib.util.find_spec(t.split(":")[0])]
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        # Short help from the table above: listing commands must not import them all.
+        with formatter.section("Commands"):
+            formatter.write_dl([(n, SUBCOMMANDS[n][1]) for n in self.list_commands(ctx)])
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name not in SUBCOMMANDS:
+            return None
+        module, attr = SUBCOMMANDS[name][0].split(":")
+        return getattr(importlib.import_module(module), attr)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="newsmon")
+def cli() -> None:
+    """newsmon: a streaming news monitor (Kafka, spaCy, Elasticsearch).
+
+    Configuration comes from NEWSMON_* environment variables (see the README).
+    """
+
+
+def main() -> None:
+    try:
+        cli(standalone_mode=True)
+    except ConfigError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+
+
+if __name__ == "__main__":
+    main()

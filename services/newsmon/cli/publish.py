@@ -1,0 +1,63 @@
+"""``newsmon publish``: send articles from files or standard input to ``news.articles``."""
+
+from __future__ import annotations
+
+import click
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from newsmon.config import get_settings
+from newsmon.stream.kafka import ensure_topics
+from newsmon.stream.publisher import ArticlePublisher, PublishError
+
+from .common import article_input_options, err_console, fail, input_defaults, read_records, validated
+
+
+@click.command()
+@click.argument("paths", nargs=-1)
+@article_input_options
+@click.option("--topic", help="Topic to publish to (default: NEWSMON_ARTICLES_TOPIC, news.articles).")
+@click.option("--dry-run", is_flag=True, help="Validate and report, send nothing.")
+def publish(paths, source, published_at, language, topic, dry_run):
+    """Publish articles from PATHS (.json, .jsonl, .txt files or folders; - for standard input).
+
+    Articles without an id get a stable one (a hash of the canonical URL, else of title
+    and body), so publishing the same article twice updates it instead of duplicating it.
+    Invalid records are listed with file, line and reason; the valid ones are still sent,
+    and the command exits with status 1.
+    """
+    settings = get_settings()
+    records = list(validated(read_records(paths, input_defaults(source, published_at, language))))
+    valid = [(origin, article) for origin, article, _ in records if article is not None]
+    invalid = [(origin, reason) for origin, article, reason in records if article is None]
+
+    sent = 0
+    if valid and not dry_run:
+        try:
+            ensure_topics(settings)
+            with ArticlePublisher(settings, topic) as publisher, Progress(
+                TextColumn("publishing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                console=err_console, transient=len(valid) < 20,
+            ) as progress:
+                task = progress.add_task("publish", total=len(valid))
+                for _, article in valid:
+                    publisher.publish(article)
+                    progress.advance(task)
+                publisher.flush()
+                sent = len(valid)
+        except PublishError as exc:
+            fail(str(exc))
+        except Exception as exc:  # kafka-python raises many types for an unreachable broker
+            fail(f"cannot publish to Kafka at {settings.kafka_bootstrap}: {exc}. Is the stack up (`newsmon stack up`)?")
+
+    target = topic or settings.articles_topic
+    verb = "would send" if dry_run else "sent"
+    count = len(valid) if dry_run else sent
+    err_console.print(f"{verb} {count} article{'s' * (count != 1)} to {target}", highlight=False)
+    if len(valid) <= 20:
+        for origin, article in valid:
+            err_console.print(f"  [green]ok[/] {origin} -> id {article.id}", highlight=False)
+    if invalid:
+        err_console.print(f"[red]{len(invalid)} invalid record{'s' * (len(invalid) != 1)} not sent:[/]")
+        for origin, reason in invalid:
+            err_console.print(f"  [red]invalid[/] {origin}: {reason}", highlight=False)
+        raise SystemExit(1)

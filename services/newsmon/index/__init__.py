@@ -1,0 +1,1 @@
+"""Elasticsearch: index templates, turning enriched articles into documents, bulk indexing, search."""

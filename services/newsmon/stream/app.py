@@ -1,0 +1,183 @@
+"""The Faust app: its topics, its one agent, and its web endpoints. Business logic lives elsewhere.
+
+The agent takes batches off ``news.articles`` without acknowledging them
+(``noack_take``), hands each batch to :class:`~newsmon.stream.processor.BatchProcessor`,
+and acknowledges the messages only when the processor returned, i.e. when each one is
+indexed or dead-lettered. Faust commits acknowledged offsets every
+``broker_commit_interval`` seconds, so a crash replays at most the uncommitted tail,
+which re-indexes under the same ids.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+import faust
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+
+from newsmon.config import Settings
+from newsmon.index.client import make_async_client
+from newsmon.index.indexer import ArticleIndexer
+
+from .deadletter import SourceMessage
+from .enrichment import EnrichmentPool
+from .health import Health
+from .kafka import ssl_context
+from .metrics import Metrics
+from .processor import BatchProcessor
+
+log = logging.getLogger(__name__)
+
+# Unexpected failures of a whole batch (not bad input: that is dead-lettered) are retried
+# this many times before the agent gives up and Faust restarts it from the last commit.
+BATCH_ATTEMPTS = 5
+
+
+def _credentials(settings: Settings) -> Any:
+    if settings.kafka_sasl_mechanism:
+        return faust.SASLCredentials(
+            username=settings.kafka_username,
+            password=settings.kafka_password.get_secret_value() if settings.kafka_password else None,
+            mechanism=settings.kafka_sasl_mechanism,
+            ssl_context=ssl_context(settings),
+        )
+    context = ssl_context(settings)
+    return faust.SSLCredentials(context) if context else None
+
+
+class Worker:
+    """The long-lived parts of a worker, created once the event loop runs."""
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self.health = Health()
+        self.metrics = Metrics()
+        self.pool: EnrichmentPool | None = None
+        self.processor: BatchProcessor | None = None
+        self.es = None
+
+    async def start(self, send_enriched, send_dead_letters, alert_stage=None) -> None:
+        self.pool = EnrichmentPool(self.settings)
+        self.es = make_async_client(self.settings)
+        self.processor = BatchProcessor(
+            self.settings,
+            self.pool,
+            ArticleIndexer(self.es, self.settings.articles_index),
+            send_enriched,
+            send_dead_letters,
+            health=self.health,
+            metrics=self.metrics,
+            alert_stage=alert_stage,
+        )
+        await self.pool.warm_up()
+        self.health.model_ready = True
+        log.info("worker ready: %d extraction processes", self.pool.processes)
+
+    async def stop(self) -> None:
+        if self.pool is not None:
+            self.pool.close()
+        if self.es is not None:
+            await self.es.close()
+
+    async def elasticsearch_reachable(self) -> bool:
+        # cluster.health, not ping(): the minimal test build answers GET / with 405.
+        if self.es is None:
+            return False
+        try:
+            health = await self.es.options(request_timeout=2, max_retries=0).cluster.health()
+            return health["status"] in ("green", "yellow")
+        except Exception:  # noqa: BLE001 - any failure means not reachable
+            return False
+
+    async def kafka_reachable(self) -> bool:
+        host, _, port = self.settings.kafka_bootstrap.split(",")[0].rpartition(":")
+        try:
+            _, writer = await asyncio.wait_for(asyncio.open_connection(host, int(port)), timeout=2)
+            writer.close()
+            return True
+        except (OSError, asyncio.TimeoutError):
+            return False
+
+
+def create_app(settings: Settings) -> faust.App:
+    app = faust.App(
+        settings.worker_id,
+        broker=[f"kafka://{hostport}" for hostport in settings.kafka_bootstrap.split(",")],
+        broker_credentials=_credentials(settings),
+        store="memory://",
+        key_serializer="raw",
+        value_serializer="raw",
+        topic_partitions=settings.topic_partitions,
+        topic_replication_factor=1,
+        consumer_auto_offset_reset="earliest",
+        broker_commit_interval=1.0,
+        producer_acks=-1,
+        web_host=settings.web_host,
+        web_port=settings.web_port,
+        web_bind=settings.web_host,
+    )
+    worker = Worker(settings)
+    app.newsmon = worker  # type: ignore[attr-defined]
+
+    raw = {"key_type": bytes, "value_type": bytes, "key_serializer": "raw", "value_serializer": "raw"}
+    articles = app.topic(settings.articles_topic, **raw)
+    enriched_topic = app.topic(settings.enriched_topic, **raw)
+    dlq_topic = app.topic(settings.dlq_topic, **raw)
+
+    async def send_all(topic, items) -> None:
+        """Produce and wait until Kafka acknowledged every message."""
+        futures = [await topic.send(key=key, value=value) for key, value in items]
+        if futures:
+            await asyncio.gather(*futures)
+
+    @app.task
+    async def start_worker() -> None:
+        await worker.start(
+            lambda items: send_all(enriched_topic, items),
+            lambda items: send_all(dlq_topic, items),
+        )
+
+    @app.agent(articles)
+    async def enrich_articles(stream):
+        async for events in stream.noack_take(settings.batch_size, within=settings.batch_linger_s):
+            while worker.processor is None:  # messages can arrive before the model finished loading
+                await asyncio.sleep(0.1)
+            messages = [
+                SourceMessage(e.message.key, e.message.value, e.message.topic, e.message.partition, e.message.offset)
+                for e in events
+            ]
+            for attempt in range(1, BATCH_ATTEMPTS + 1):
+                try:
+                    await worker.processor.process(messages)
+                    break
+                except Exception as exc:  # noqa: BLE001 - retried, then re-raised
+                    worker.health.error(f"batch failed (attempt {attempt}): {exc!r}")
+                    log.exception("batch of %d failed (attempt %d/%d)", len(messages), attempt, BATCH_ATTEMPTS)
+                    if attempt == BATCH_ATTEMPTS:
+                        raise
+                    await asyncio.sleep(min(2**attempt, 30))
+            for event in events:
+                event.ack()
+
+    @app.page("/healthz")
+    async def healthz(web, request):
+        """Liveness: the process and its event loop answer."""
+        return web.json(worker.health.as_dict())
+
+    @app.page("/readyz")
+    async def readyz(web, request):
+        """Readiness: model loaded, Kafka and Elasticsearch reachable, indexing not held back."""
+        es_ok, kafka_ok = await asyncio.gather(worker.elasticsearch_reachable(), worker.kafka_reachable())
+        body = {**worker.health.as_dict(), "elasticsearch": es_ok, "kafka": kafka_ok}
+        ready = worker.health.model_ready and es_ok and kafka_ok and worker.health.degraded_reason is None
+        if worker.health.model_ready and not (es_ok and kafka_ok):
+            body["status"] = "degraded"
+        return web.json(body, status=200 if ready else 503)
+
+    @app.page("/metrics")
+    async def metrics(web, request):
+        return web.bytes(generate_latest(worker.metrics.registry), content_type=CONTENT_TYPE_LATEST.split(";")[0])
+
+    return app

@@ -1,0 +1,154 @@
+"""One batch of ``news.articles`` messages, through every stage, with the delivery guarantees written down.
+
+Stages, in order:
+
+1. **decode**: bytes to a valid :class:`~newsmon.models.Article` with an id; invalid input
+   becomes a dead letter with the reason.
+2. **prepare**: strip HTML, cap the body, hash the content (pure, in-process).
+3. **enrich**: the extractor, in worker processes (:class:`~newsmon.stream.enrichment.EnrichmentPool`);
+   an article the extractor fails on becomes a dead letter, the rest go on.
+4. **index**: one bulk request to Elasticsearch, keyed by article id. Transient failures
+   (Elasticsearch away or overloaded) are retried with backoff *without end*: the batch
+   holds, the consumer stops pulling (back-pressure), health says degraded. Documents
+   Elasticsearch rejects for what they are become dead letters.
+5. **publish**: enriched articles to ``news.enriched``, awaited until Kafka acknowledged them.
+6. **alert**: alert rules are matched and alerts delivered (see :mod:`newsmon.alerts`).
+7. **dead letters**: written to ``news.articles.dlq``, awaited.
+
+Commit rule: :meth:`BatchProcessor.process` returns only when every message of the batch
+is either indexed (and published) or dead-lettered; only then does the caller acknowledge
+the messages so their offsets may be committed. If the process dies before that, the batch
+is redelivered and re-indexed under the same ids: at-least-once delivery, exactly-once
+documents.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+
+from newsmon.articles import InvalidArticle, PreparedArticle, parse_article, prepare
+from newsmon.config import Settings
+from newsmon.index.indexer import ArticleIndexer, IndexUnavailable
+from newsmon.models import EnrichedArticle
+
+from .deadletter import DeadLetter, SourceMessage
+from .enrichment import EnrichmentPool
+from .health import Health
+from .metrics import Metrics
+
+log = logging.getLogger(__name__)
+
+# (key, value) pairs to produce; the callable returns once Kafka acknowledged all of them.
+Producer = Callable[[list[tuple[bytes | None, bytes]]], Awaitable[None]]
+AlertStage = Callable[[list[EnrichedArticle]], Awaitable[None]]
+
+MAX_BACKOFF_S = 10.0
+
+
+@dataclass
+class BatchOutcome:
+    indexed: list[str] = field(default_factory=list)
+    dead_letters: list[DeadLetter] = field(default_factory=list)
+
+
+class BatchProcessor:
+    """Takes a batch of source messages through the stages above. Never raises for bad input."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        pool: EnrichmentPool,
+        indexer: ArticleIndexer,
+        send_enriched: Producer,
+        send_dead_letters: Producer,
+        *,
+        health: Health | None = None,
+        metrics: Metrics | None = None,
+        alert_stage: AlertStage | None = None,
+    ):
+        self.settings = settings
+        self.pool = pool
+        self.indexer = indexer
+        self.send_enriched = send_enriched
+        self.send_dead_letters = send_dead_letters
+        self.health = health or Health()
+        self.metrics = metrics or Metrics()
+        self.alert_stage = alert_stage
+
+    def _timed(self, stage: str):
+        return self.metrics.stage_seconds.labels(stage).time()
+
+    async def process(self, messages: Sequence[SourceMessage]) -> BatchOutcome:
+        outcome = BatchOutcome()
+        self.metrics.articles_in.inc(len(messages))
+        self.metrics.batch_size.observe(len(messages))
+
+        with self._timed("decode"):
+            prepared: list[tuple[SourceMessage, PreparedArticle]] = []
+            for message in messages:
+                try:
+                    key = message.key.decode("utf-8") if message.key else None
+                    article = parse_article(message.value or b"", key=key)
+                    prepared.append((message, prepare(article, max_body_chars=self.settings.max_body_chars)))
+                except InvalidArticle as exc:
+                    outcome.dead_letters.append(DeadLetter(message, "decode", exc.reason))
+                except UnicodeDecodeError as exc:
+                    outcome.dead_letters.append(DeadLetter(message, "decode", f"message key is not UTF-8: {exc}"))
+
+        with self._timed("enrich"):
+            results = await self.pool.enrich([p for _, p in prepared])
+        enriched: list[EnrichedArticle] = []
+        source_of: dict[str, SourceMessage] = {}
+        for (message, _), result in zip(prepared, results):
+            source_of[result.article_id] = message
+            if result.enriched is None:
+                outcome.dead_letters.append(DeadLetter(message, "enrich", result.error or "extraction failed"))
+            else:
+                enriched.append(result.enriched)
+        self.metrics.enriched.inc(len(enriched))
+
+        with self._timed("index"):
+            rejected = await self._index_until_done(enriched)
+        for article_id, reason in rejected.items():
+            outcome.dead_letters.append(DeadLetter(source_of[article_id], "index", reason))
+        indexed = [a for a in enriched if a.id not in rejected]
+        outcome.indexed = [a.id for a in indexed]
+        self.metrics.indexed.inc(len(indexed))
+
+        with self._timed("publish"):
+            await self.send_enriched([(a.id.encode(), a.model_dump_json().encode()) for a in indexed])
+
+        if self.alert_stage is not None and indexed:
+            with self._timed("alert"):
+                await self.alert_stage(indexed)
+
+        if outcome.dead_letters:
+            for letter in outcome.dead_letters:
+                log.warning("dead letter (%s) at %s:%s: %s", letter.stage, letter.message.partition, letter.message.offset, letter.reason)
+                self.metrics.dead_lettered.labels(letter.stage).inc()
+            await self.send_dead_letters([(d.message.key, d.to_json()) for d in outcome.dead_letters])
+
+        self.health.last_batch_at = time.time()
+        return outcome
+
+    async def _index_until_done(self, articles: list[EnrichedArticle]) -> dict[str, str]:
+        """Index, retrying transient failures with capped exponential backoff until they pass."""
+        delay = 0.5
+        while True:
+            try:
+                result = await self.indexer.index(articles)
+            except IndexUnavailable as exc:
+                self.health.degraded(str(exc))
+                self.metrics.index_retries.inc()
+                log.warning("indexing held back, retrying in %.1fs: %s", delay, exc)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, MAX_BACKOFF_S)
+                continue
+            if self.health.degraded_reason:
+                log.info("Elasticsearch is back; indexing resumed")
+            self.health.recovered()
+            return result.rejected
