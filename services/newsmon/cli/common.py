@@ -9,6 +9,7 @@ from typing import Any, NoReturn
 
 import click
 from rich.console import Console
+from rich.markup import escape
 
 from newsmon.articles import InvalidArticle, RawRecord, read_paths, read_stream, validate_article
 from newsmon.models import Article
@@ -19,7 +20,7 @@ out_console = Console(soft_wrap=True)
 
 
 def fail(message: str, code: int = 1) -> NoReturn:
-    err_console.print(f"[bold red]error:[/] {message}", highlight=False)
+    err_console.print(f"[bold red]error:[/] {escape(message)}", highlight=False)
     sys.exit(code)
 
 

@@ -14,6 +14,7 @@ from importlib import resources
 from pathlib import Path
 
 import click
+from rich.markup import escape
 from rich.table import Table
 
 from newsmon.articles import read_paths, validate_article
@@ -71,7 +72,7 @@ def wait_until_indexed(settings: Settings, ids: list[str], since: datetime, time
 
 
 def show_article(doc: dict) -> None:
-    table = Table(title=doc.get("title") or doc["id"], title_justify="left", show_header=False, expand=True)
+    table = Table(title=escape(doc.get("title") or doc["id"]), title_justify="left", show_header=False, expand=True)
     table.add_column("what", style="bold", width=8)
     table.add_column("found", overflow="fold")
     actors = [f"{a['name']} ({a['type']}{', ' + a['country'] if a.get('country') else ''}{', ' + a['role'] if a.get('role') else ''})"
@@ -119,7 +120,7 @@ def demo(articles_dir: Path | None) -> None:
     hits = search_articles(es, settings.articles_index, build_query(EXAMPLE_QUERY), size=3)["hits"]["hits"]
     out_console.print(f"\n[bold]newsmon search {EXAMPLE_QUERY!r}[/]")
     for hit in hits:
-        out_console.print(f"  {hit['_score']:.2f}  {hit['_source'].get('title')}", highlight=False)
+        out_console.print(f"  {hit['_score']:.2f}  {escape(str(hit['_source'].get('title')))}", highlight=False)
 
     log_path = background_paths(settings)[1]
     out_console.print(f"""

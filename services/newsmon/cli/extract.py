@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 
 import click
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from newsmon.articles import prepare
@@ -45,6 +46,6 @@ def extract(paths, source, published_at, language, batch_size):
             progress.advance(task, min(step, len(prepared) - start))
 
     for origin, reason in invalid:
-        err_console.print(f"[red]invalid[/] {origin}: {reason}", highlight=False)
+        err_console.print(f"[red]invalid[/] {escape(origin)}: {escape(reason)}", highlight=False)
     if invalid:
         raise SystemExit(1)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import click
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from newsmon.config import get_settings
@@ -55,9 +56,9 @@ def publish(paths, source, published_at, language, topic, dry_run):
     err_console.print(f"{verb} {count} article{'s' * (count != 1)} to {target}", highlight=False)
     if len(valid) <= 20:
         for origin, article in valid:
-            err_console.print(f"  [green]ok[/] {origin} -> id {article.id}", highlight=False)
+            err_console.print(f"  [green]ok[/] {escape(origin)} -> id {escape(article.id)}", highlight=False)
     if invalid:
         err_console.print(f"[red]{len(invalid)} invalid record{'s' * (len(invalid) != 1)} not sent:[/]")
         for origin, reason in invalid:
-            err_console.print(f"  [red]invalid[/] {origin}: {reason}", highlight=False)
+            err_console.print(f"  [red]invalid[/] {escape(origin)}: {escape(reason)}", highlight=False)
         raise SystemExit(1)
