@@ -47,7 +47,7 @@ def seed_article_path() -> Path:
 import uuid  # noqa: E402
 from collections.abc import Iterator  # noqa: E402
 
-from support import RunningWorker, free_port  # noqa: E402
+from support import HttpPeer, RunningWorker, SmtpPeer, free_port  # noqa: E402
 
 from newsmon.config import Settings, load_settings  # noqa: E402
 
@@ -66,7 +66,23 @@ def stack() -> Settings:
 
 
 @pytest.fixture(scope="session")
-def isolated(stack: Settings) -> Iterator[Settings]:
+def smtp_peer() -> Iterator[SmtpPeer]:
+    """A real SMTP server the session's worker sends alert emails to."""
+    peer = SmtpPeer()
+    yield peer
+    peer.close()
+
+
+@pytest.fixture(scope="session")
+def http_peer() -> Iterator[HttpPeer]:
+    """A real HTTP server that receives webhook and Slack alerts."""
+    peer = HttpPeer()
+    yield peer
+    peer.close()
+
+
+@pytest.fixture(scope="session")
+def isolated(stack: Settings, smtp_peer: SmtpPeer) -> Iterator[Settings]:
     """Settings of this test session: the shared stack, but topics and indices of our own."""
     run = f"t{uuid.uuid4().hex[:8]}"
     settings = stack.model_copy(update={
@@ -75,6 +91,9 @@ def isolated(stack: Settings) -> Iterator[Settings]:
         "dlq_topic": f"{run}.news.articles.dlq",
         "alerts_topic": f"{run}.news.alerts",
         "alert_rules_topic": f"{run}.news.alert-rules",
+        "stories_topic": f"{run}.news.stories",
+        "smtp_host": "127.0.0.1",
+        "smtp_port": smtp_peer.port,
         "index_prefix": f"{run}-news",
         "worker_id": f"newsmon-{run}",
         "web_port": free_port(),

@@ -42,6 +42,7 @@ class Settings(BaseModel):
     dlq_topic: str = "news.articles.dlq"
     alerts_topic: str = "news.alerts"
     alert_rules_topic: str = "news.alert-rules"
+    stories_topic: str = "news.stories"
     topic_partitions: int = 4
 
     # --- Elasticsearch
@@ -65,6 +66,19 @@ class Settings(BaseModel):
     batch_linger_s: float = 0.2
     web_host: str = "127.0.0.1"
     web_port: int = 6066
+
+    # --- alerts
+    alert_timeout_s: float = 5.0  # per delivery attempt
+    alert_attempts: int = 3  # a channel that fails this many times in a row is recorded as failed
+    alert_concurrency: int = 16  # deliveries in flight at once
+    story_window_hours: float = 48.0  # how long an article can still be a copy of an earlier one
+    story_similarity: float = 0.7  # estimated Jaccard similarity of word shingles above which two articles are one story
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = 25
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_starttls: bool = False
+    smtp_from: str = "newsmon@localhost"
 
     # --- local stack
     kafka_version: str = "4.4.0"

@@ -66,6 +66,8 @@ def test_seed_article_flows_end_to_end_and_bad_input_is_dead_lettered(worker, se
     assert doc["published_at"].startswith(SEED_PUBLISHED_AT)
     assert doc["source"] == "reuters"
     assert doc["pipeline_version"] and doc["processed_at"]
+    assert "syria-ceasefire-talks" in {t["id"] for t in doc["topics"]}
+    assert doc["story_id"]
     first_indexed_at = doc["indexed_at"]
 
     letters = wait_for(

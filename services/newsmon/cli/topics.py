@@ -101,13 +101,9 @@ class _Recorder:
 
 
 def _build_extractor(topics_path: Path, recorder: _Recorder):
-    settings = get_settings().model_copy(update={"topics_file": topics_path})
-    try:
-        from newsmon.stream.enrichment import build_extractor
-    except ImportError:  # a build without the stream: the plain extractor does the same work
-        from newsmon.nlp import Extractor
+    from newsmon.stream.enrichment import build_extractor
 
-        return Extractor(topic_matcher=recorder, batch_size=settings.batch_size)
+    settings = get_settings().model_copy(update={"topics_file": topics_path})
     extractor = build_extractor(settings)
     extractor.topic_matcher = recorder
     return extractor

@@ -14,19 +14,34 @@ import asyncio
 import logging
 from typing import Any
 
+from collections.abc import Awaitable, Callable
+
 import faust
+import httpx
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+
+from newsmon.alerts.api import install_api
+from newsmon.alerts.channels import EmailSender, KafkaSender, SlackSender, WebhookSender
+from newsmon.alerts.channels.kafka import Produce
+from newsmon.alerts.dispatcher import AlertDispatcher
+from newsmon.alerts.ledger import AlertLedger
+from newsmon.alerts.rulebook import RuleBook
+from newsmon.alerts.rulebook import encode as encode_rule
+from newsmon.alerts.rules import AlertRule
+from newsmon.alerts.stories import StoryIndex, StoryRecord
 
 from newsmon.config import Settings
 from newsmon.index.client import make_async_client
 from newsmon.index.indexer import ArticleIndexer
+from newsmon.models import EnrichedArticle
 
 from .deadletter import SourceMessage
 from .enrichment import EnrichmentPool
 from .health import Health
 from .kafka import ssl_context
 from .metrics import Metrics
-from .processor import BatchProcessor
+from .follow import follow_topic
+from .processor import BatchProcessor, Producer
 
 log = logging.getLogger(__name__)
 
@@ -57,29 +72,97 @@ class Worker:
         self.pool: EnrichmentPool | None = None
         self.processor: BatchProcessor | None = None
         self.es = None
+        self.http: httpx.AsyncClient | None = None
+        self.rules = RuleBook()
+        self.stories = StoryIndex(settings.story_similarity, settings.story_window_hours)
+        self.dispatcher: AlertDispatcher | None = None
+        self._background: list[asyncio.Task] = []
 
-    async def start(self, send_enriched, send_dead_letters, alert_stage=None) -> None:
-        self.pool = EnrichmentPool(self.settings)
-        self.es = make_async_client(self.settings)
+    async def start(self, send_enriched: Producer, send_dead_letters: Producer, produce: Produce) -> None:
+        """Load the model, replay rules and stories, pick up unfinished alerts; then take articles."""
+        settings = self.settings
+        self.pool = EnrichmentPool(settings)
+        self.es = make_async_client(settings)
+        self.http = httpx.AsyncClient(timeout=settings.alert_timeout_s)
+        self._produce = produce
+        rules_ready, stories_ready = asyncio.Event(), asyncio.Event()
+        self._keep_running(lambda: follow_topic(settings, settings.alert_rules_topic, self.rules.apply, rules_ready))
+        self._keep_running(lambda: follow_topic(settings, settings.stories_topic, self._remember_story, stories_ready))
+        senders = {
+            "webhook": WebhookSender(self.http),
+            "slack": SlackSender(self.http),
+            "email": EmailSender(settings),
+            "kafka": KafkaSender(produce, settings.alerts_topic),
+        }
+        self.dispatcher = AlertDispatcher(
+            settings, self.rules, AlertLedger(self.es, settings.alerts_index), senders, self.metrics
+        )
+        await self.pool.warm_up()
+        await asyncio.gather(rules_ready.wait(), stories_ready.wait())
+        recovered = await self.dispatcher.recover()
+        if recovered:
+            log.info("resumed %d alert deliveries left unfinished by the previous run", recovered)
+        self._keep_running(self.dispatcher.run_digests)
         self.processor = BatchProcessor(
-            self.settings,
+            settings,
             self.pool,
-            ArticleIndexer(self.es, self.settings.articles_index),
+            ArticleIndexer(self.es, settings.articles_index),
             send_enriched,
             send_dead_letters,
             health=self.health,
             metrics=self.metrics,
-            alert_stage=alert_stage,
+            alert_stage=self.dispatcher.match,
+            story_stage=self.assign_stories,
         )
-        await self.pool.warm_up()
         self.health.model_ready = True
-        log.info("worker ready: %d extraction processes", self.pool.processes)
+        log.info("worker ready: %d extraction processes, %d alert rules, %d recent stories",
+                 self.pool.processes, len(self.rules), len(self.stories))
 
-    async def stop(self) -> None:
-        if self.pool is not None:
-            self.pool.close()
-        if self.es is not None:
-            await self.es.close()
+    def _keep_running(self, make: Callable[[], Awaitable[None]]) -> None:
+        """Run a background loop for the life of the worker, restarting it (with backoff) if it fails."""
+        async def supervise() -> None:
+            delay = 1.0
+            while True:
+                try:
+                    await make()
+                except asyncio.CancelledError:
+                    raise
+                except Exception as exc:  # noqa: BLE001 - logged, then restarted
+                    self.health.error(f"background task failed: {exc!r}")
+                    log.exception("background task failed; restarting in %.0fs", delay)
+                    await asyncio.sleep(delay)
+                    delay = min(delay * 2, 30)
+
+        self._background.append(asyncio.create_task(supervise()))
+
+    def _remember_story(self, key: bytes | None, value: bytes | None) -> None:
+        if value is None:
+            return
+        try:
+            self.stories.remember(StoryRecord.from_json(value))
+        except (ValueError, KeyError) as exc:
+            log.warning("ignoring unreadable story record: %s", exc)
+
+    async def assign_stories(self, pairs: list[tuple[EnrichedArticle, list[int]]]) -> None:
+        """Give each article its story and record the assignment on ``news.stories`` (awaited)."""
+        records = []
+        for article, values in pairs:
+            if not values:
+                article.story_id = article.id
+                continue
+            record = self.stories.assign(article.id, values)
+            article.story_id = record.story_id
+            records.append(record)
+        await asyncio.gather(*(self._produce(self.settings.stories_topic, r.article_id.encode(), r.to_json()) for r in records))
+
+    async def put_rule(self, rule: AlertRule) -> None:
+        key, value = encode_rule(rule)
+        await self._produce(self.settings.alert_rules_topic, key, value)
+        self.rules.apply(key, value)  # visible at once; the follower will apply the same record again
+
+    async def delete_rule(self, name: str) -> None:
+        await self._produce(self.settings.alert_rules_topic, name.encode(), None)
+        self.rules.apply(name.encode(), None)
 
     async def elasticsearch_reachable(self) -> bool:
         # cluster.health, not ping(): the minimal test build answers GET / with 405.
@@ -126,18 +209,29 @@ def create_app(settings: Settings) -> faust.App:
     enriched_topic = app.topic(settings.enriched_topic, **raw)
     dlq_topic = app.topic(settings.dlq_topic, **raw)
 
+    topics_by_name = {t.get_topic_name(): t for t in (enriched_topic, dlq_topic)}
+
     async def send_all(topic, items) -> None:
         """Produce and wait until Kafka acknowledged every message."""
         futures = [await topic.send(key=key, value=value) for key, value in items]
         if futures:
             await asyncio.gather(*futures)
 
+    async def produce(name: str, key: bytes | None, value: bytes | None) -> None:
+        topic = topics_by_name.get(name)
+        if topic is None:
+            topic = topics_by_name[name] = app.topic(name, **raw)
+        await send_all(topic, [(key, value)])
+
     @app.task
     async def start_worker() -> None:
         await worker.start(
             lambda items: send_all(enriched_topic, items),
             lambda items: send_all(dlq_topic, items),
+            produce,
         )
+
+    install_api(app, worker.rules, worker.put_rule, worker.delete_rule, lambda prepared: worker.pool.enrich(prepared))
 
     @app.agent(articles)
     async def enrich_articles(stream):

@@ -16,6 +16,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
+from newsmon.alerts.stories import signature
 from newsmon.articles import PreparedArticle
 from newsmon.config import Settings
 from newsmon.models import Article, EnrichedArticle
@@ -28,20 +29,20 @@ class EnrichmentResult:
     article_id: str
     enriched: EnrichedArticle | None
     error: str | None = None
+    signature: list[int] | None = None  # MinHash of the text, for story detection (newsmon.alerts.stories)
 
 
 def build_extractor(settings: Settings):
     """The extractor the worker, ``newsmon extract`` and the benchmarks all use."""
     from newsmon.nlp import Extractor, load_model
+    from newsmon.rules import TopicSet
 
-    topic_matcher = None
-    try:
-        from newsmon.rules import TopicSet
-    except ImportError:  # topic rules not installed in this build
-        TopicSet = None
-    if TopicSet is not None:
-        topic_matcher = TopicSet.load(settings.topics_file)
-    return Extractor(load_model(settings.spacy_model), topic_matcher=topic_matcher, batch_size=settings.batch_size)
+    return Extractor(
+        load_model(settings.spacy_model),
+        topic_matcher=TopicSet.load(settings.topics_file),
+        batch_size=settings.batch_size,
+        knowledge_dir=settings.knowledge_dir,
+    )
 
 
 def _init_process(settings: Settings) -> None:
@@ -60,20 +61,26 @@ def _to_prepared(item: dict[str, Any]) -> PreparedArticle:
     )
 
 
-def _extract_chunk(items: list[dict[str, Any]]) -> list[tuple[str, dict | None, str | None]]:
+Outcome = tuple[str, dict | None, str | None, list[int] | None]
+
+
+def _done(enriched: EnrichedArticle) -> Outcome:
+    return enriched.id, enriched.model_dump(mode="json"), None, signature(enriched.title, enriched.body)
+
+
+def _extract_chunk(items: list[dict[str, Any]]) -> list[Outcome]:
     """Runs in a worker process. A failure on one article must not cost the others."""
     prepared = [_to_prepared(i) for i in items]
     try:
-        enriched = _extractor.extract(prepared)
-        return [(e.id, e.model_dump(mode="json"), None) for e in enriched]
+        return [_done(e) for e in _extractor.extract(prepared)]
     except Exception:  # find the article at fault, keep the rest
-        results = []
+        results: list[Outcome] = []
         for p in prepared:
             try:
                 (e,) = _extractor.extract([p])
-                results.append((e.id, e.model_dump(mode="json"), None))
+                results.append(_done(e))
             except Exception as exc:  # noqa: BLE001 - reported per article as a dead letter
-                results.append((p.article.id, None, f"extraction failed: {type(exc).__name__}: {exc}"))
+                results.append((p.article.id, None, f"extraction failed: {type(exc).__name__}: {exc}", None))
         return results
 
 
@@ -113,9 +120,9 @@ class EnrichmentPool:
         loop = asyncio.get_running_loop()
         outputs = await asyncio.gather(*(loop.run_in_executor(self._pool, _extract_chunk, c) for c in chunks))
         return [
-            EnrichmentResult(aid, EnrichedArticle.model_validate(doc) if doc is not None else None, err)
+            EnrichmentResult(aid, EnrichedArticle.model_validate(doc) if doc is not None else None, err, sig)
             for chunk in outputs
-            for aid, doc, err in chunk
+            for aid, doc, err, sig in chunk
         ]
 
     def close(self) -> None:

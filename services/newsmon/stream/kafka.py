@@ -27,6 +27,22 @@ def kafka_python_options(settings: Settings) -> dict[str, Any]:
     return options
 
 
+def aiokafka_options(settings: Settings) -> dict[str, Any]:
+    """The same connection options for aiokafka clients (which Faust itself runs on)."""
+    options: dict[str, Any] = {
+        "bootstrap_servers": settings.kafka_bootstrap.split(","),
+        "security_protocol": settings.kafka_security_protocol,
+    }
+    if settings.kafka_sasl_mechanism:
+        options["sasl_mechanism"] = settings.kafka_sasl_mechanism
+        options["sasl_plain_username"] = settings.kafka_username
+        options["sasl_plain_password"] = settings.kafka_password.get_secret_value() if settings.kafka_password else None
+    context = ssl_context(settings)
+    if context is not None:
+        options["ssl_context"] = context
+    return options
+
+
 def ssl_context(settings: Settings) -> ssl.SSLContext | None:
     if "SSL" not in settings.kafka_security_protocol:
         return None
@@ -34,7 +50,7 @@ def ssl_context(settings: Settings) -> ssl.SSLContext | None:
 
 
 def topic_specs(settings: Settings) -> list[NewTopic]:
-    """The topics newsmon uses. Rules are a compacted topic: the latest version of each rule lives forever."""
+    """The topics newsmon uses. Rules are a compacted topic: the latest version of each rule lives for ever."""
     n = settings.topic_partitions
     return [
         NewTopic(settings.articles_topic, n, 1),
@@ -42,6 +58,8 @@ def topic_specs(settings: Settings) -> list[NewTopic]:
         NewTopic(settings.dlq_topic, 1, 1),
         NewTopic(settings.alerts_topic, 1, 1),
         NewTopic(settings.alert_rules_topic, 1, 1, topic_configs={"cleanup.policy": "compact"}),
+        # Story signatures only matter while a copy can still arrive: keep a week.
+        NewTopic(settings.stories_topic, 1, 1, topic_configs={"retention.ms": str(7 * 24 * 3600 * 1000)}),
     ]
 
 

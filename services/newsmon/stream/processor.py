@@ -7,6 +7,7 @@ Stages, in order:
 2. **prepare**: strip HTML, cap the body, hash the content (pure, in-process).
 3. **enrich**: the extractor, in worker processes (:class:`~newsmon.stream.enrichment.EnrichmentPool`);
    an article the extractor fails on becomes a dead letter, the rest go on.
+   **story**: near-duplicates of recent articles get their ``story_id`` (``news.stories``, awaited).
 4. **index**: one bulk request to Elasticsearch, keyed by article id. Transient failures
    (Elasticsearch away or overloaded) are retried with backoff *without end*: the batch
    holds, the consumer stops pulling (back-pressure), health says degraded. Documents
@@ -44,7 +45,9 @@ log = logging.getLogger(__name__)
 
 # (key, value) pairs to produce; the callable returns once Kafka acknowledged all of them.
 Producer = Callable[[list[tuple[bytes | None, bytes]]], Awaitable[None]]
-AlertStage = Callable[[list[EnrichedArticle]], Awaitable[None]]
+AlertStage = Callable[[list[EnrichedArticle]], Awaitable[object]]
+# Sets story_id on each article from its signature (see newsmon.alerts.stories) and records it durably.
+StoryStage = Callable[[list[tuple[EnrichedArticle, list[int]]]], Awaitable[None]]
 
 MAX_BACKOFF_S = 10.0
 
@@ -69,6 +72,7 @@ class BatchProcessor:
         health: Health | None = None,
         metrics: Metrics | None = None,
         alert_stage: AlertStage | None = None,
+        story_stage: StoryStage | None = None,
     ):
         self.settings = settings
         self.pool = pool
@@ -78,6 +82,7 @@ class BatchProcessor:
         self.health = health or Health()
         self.metrics = metrics or Metrics()
         self.alert_stage = alert_stage
+        self.story_stage = story_stage
 
     def _timed(self, stage: str):
         return self.metrics.stage_seconds.labels(stage).time()
@@ -102,6 +107,7 @@ class BatchProcessor:
         with self._timed("enrich"):
             results = await self.pool.enrich([p for _, p in prepared])
         enriched: list[EnrichedArticle] = []
+        signatures: list[list[int]] = []
         source_of: dict[str, SourceMessage] = {}
         for (message, _), result in zip(prepared, results):
             source_of[result.article_id] = message
@@ -109,7 +115,12 @@ class BatchProcessor:
                 outcome.dead_letters.append(DeadLetter(message, "enrich", result.error or "extraction failed"))
             else:
                 enriched.append(result.enriched)
+                signatures.append(result.signature or [])
         self.metrics.enriched.inc(len(enriched))
+
+        if self.story_stage is not None and enriched:
+            with self._timed("story"):
+                await self.story_stage(list(zip(enriched, signatures)))
 
         with self._timed("index"):
             rejected = await self._index_until_done(enriched)

@@ -1,0 +1,114 @@
+"""The worker's HTTP API for alert rules (JSON). Documented in docs/alerts.md.
+
+    GET    /alerts/rules                    all rules (secrets masked)
+    POST   /alerts/rules                    create or replace a rule; answers with its secret once
+    GET    /alerts/rules/{name}             one rule
+    DELETE /alerts/rules/{name}             remove it
+    POST   /alerts/rules/{name}/enable      enable it
+    POST   /alerts/rules/{name}/disable     disable it
+    POST   /alerts/rules/{name}/test        body: an article; answers whether the rule would fire, and why
+
+Writes go to the rules topic like ``newsmon alerts`` does, so every worker sees them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timezone
+from typing import Any
+
+import faust
+from faust.web import Request, Response, View
+from pydantic import ValidationError
+
+from newsmon.articles import InvalidArticle, prepare, validate_article
+from newsmon.models import EnrichedArticle
+from newsmon.rules import ArticleIndex
+
+from .rulebook import RuleBook
+from .rules import AlertRule, RuleError, parse_duration, parse_throttle
+
+PutRule = Callable[[AlertRule], Awaitable[None]]
+DeleteRule = Callable[[str], Awaitable[None]]
+Enrich = Callable[[list], Awaitable[list]]
+
+
+def rule_from_request(body: Any, existing: AlertRule | None = None) -> AlertRule:
+    """A rule from a JSON body: ``name``, ``query``, ``channels`` and optionally
+    ``digest`` ("15m"), ``throttle`` ("10/h"), ``enabled``, ``secret``."""
+    if not isinstance(body, dict):
+        raise RuleError("the body must be a JSON object with name, query and channels")
+    data = {k: v for k, v in body.items() if k in ("name", "query", "channels", "enabled", "secret")}
+    if body.get("digest"):
+        data["digest_s"] = parse_duration(str(body["digest"]))
+    if body.get("throttle"):
+        data["throttle_per_hour"] = parse_throttle(str(body["throttle"]))
+    if existing is not None:
+        data.setdefault("secret", existing.secret.get_secret_value())
+        data["created_at"] = existing.created_at
+    data["updated_at"] = datetime.now(timezone.utc)
+    try:
+        return AlertRule.model_validate(data)
+    except ValidationError as exc:
+        raise RuleError("; ".join(f"{'.'.join(map(str, e['loc'])) or 'rule'}: {e['msg']}" for e in exc.errors())) from None
+
+
+def install_api(app: faust.App, book: RuleBook, put_rule: PutRule, delete_rule: DeleteRule, enrich: Enrich) -> None:
+    def error(view: View, status: int, message: str) -> Response:
+        return view.json({"error": message}, status=status)
+
+    @app.page("/alerts/rules")
+    class Rules(View):
+        async def get(self, request: Request) -> Response:
+            return self.json([rule.public() for rule in book.rules()])
+
+        async def post(self, request: Request) -> Response:
+            try:
+                body = await request.json()
+            except ValueError:
+                return error(self, 400, "the body is not JSON")
+            try:
+                rule = rule_from_request(body, book.get(body.get("name", "")) if isinstance(body, dict) else None)
+            except RuleError as exc:
+                return error(self, 400, str(exc))
+            await put_rule(rule)
+            return self.json({**rule.public(), "secret": rule.secret.get_secret_value()}, status=201)
+
+    @app.page("/alerts/rules/{name}")
+    class OneRule(View):
+        async def get(self, request: Request, name: str) -> Response:
+            rule = book.get(name)
+            return self.json(rule.public()) if rule else error(self, 404, f"no rule named {name!r}")
+
+        async def delete(self, request: Request, name: str) -> Response:
+            if book.get(name) is None:
+                return error(self, 404, f"no rule named {name!r}")
+            await delete_rule(name)
+            return self.json({"deleted": name})
+
+    @app.page("/alerts/rules/{name}/{action}")
+    class RuleAction(View):
+        async def post(self, request: Request, name: str, action: str) -> Response:
+            rule = book.get(name)
+            if rule is None:
+                return error(self, 404, f"no rule named {name!r}")
+            if action in ("enable", "disable"):
+                changed = rule.model_copy(update={"enabled": action == "enable", "updated_at": datetime.now(timezone.utc)})
+                await put_rule(changed)
+                return self.json(changed.public())
+            if action == "test":
+                try:
+                    article = validate_article(await request.json())
+                except (ValueError, InvalidArticle) as exc:
+                    return error(self, 400, f"not a valid article: {getattr(exc, 'reason', exc)}")
+                (result,) = await enrich([prepare(article, max_body_chars=200_000)])
+                if result.enriched is None:
+                    return error(self, 422, result.error or "extraction failed")
+                return self.json(explain(rule, result.enriched))
+            return error(self, 404, f"unknown action {action!r}: use enable, disable or test")
+
+
+def explain(rule: AlertRule, article: EnrichedArticle) -> dict[str, Any]:
+    """Would ``rule`` fire on ``article``, and which clauses decided it."""
+    explanation = rule.compiled().explain(ArticleIndex.build(article))
+    return {"rule": rule.name, "query": rule.query, "enabled": rule.enabled, **explanation.to_dict()}

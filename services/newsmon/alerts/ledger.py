@@ -1,0 +1,116 @@
+"""The ``news-alerts`` index: the record of every alert, and the guard of "once per rule per story".
+
+An alert's id is derived from its rule and the article's story (see :func:`alert_id`), and
+each channel of it is one document, ``_id = <alert_id>:<channel>``. The first worker to
+*create* that document owns the delivery; a redelivered article, a re-published one or a
+syndicated copy (same story) finds the document already there and sends nothing. Records
+move from ``pending`` (to deliver now), ``queued`` (waiting for a digest) or ``held`` (over
+the throttle) to ``sent`` or ``failed`` (with the last error). A worker that restarts finds
+``pending`` records and delivers them: at-least-once delivery, at most one alert per rule
+and story.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any
+
+from elasticsearch import AsyncElasticsearch
+
+from newsmon.models import Alert
+
+from .rules import AlertRule, Channel
+
+PENDING, QUEUED, HELD, SENT, FAILED = "pending", "queued", "held", "sent", "failed"
+
+
+def alert_id(rule: AlertRule, story_id: str) -> str:
+    """The same rule (as created) and story always give the same alert id."""
+    seed = f"{rule.name}\x00{rule.created_at.isoformat()}\x00{story_id}"
+    return hashlib.sha256(seed.encode()).hexdigest()[:24]
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat()
+
+
+@dataclass
+class AlertRecord:
+    """One alert on one channel, as stored in ``news-alerts``."""
+
+    alert: Alert
+    rule: AlertRule
+    channel: Channel
+    status: str
+    error: str | None = None
+    attempts: int = 0
+    delivered_at: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def doc_id(self) -> str:
+        return f"{self.alert.id}:{self.channel.name}"
+
+    def document(self) -> dict[str, Any]:
+        a = self.alert
+        return {
+            "alert_id": a.id,
+            "rule": a.rule,
+            "query": a.query,
+            "channel": self.channel.name,
+            "channel_type": self.channel.type,
+            "status": self.status,
+            "error": self.error,
+            "attempts": self.attempts,
+            "article_ids": [x.id for x in a.articles],
+            "story_ids": [x.story_id for x in a.articles if x.story_id],
+            "titles": [x.title for x in a.articles if x.title],
+            "urls": [x.url for x in a.articles if x.url],
+            "sources": [x.source for x in a.articles if x.source],
+            "matched": a.matched,
+            "topics": a.topics,
+            "digest": a.digest,
+            "held_back": a.held_back,
+            "fired_at": a.fired_at.isoformat(),
+            "delivered_at": self.delivered_at,
+        }
+
+
+class AlertLedger:
+    def __init__(self, es: AsyncElasticsearch, alias: str):
+        self.es = es
+        self.alias = alias
+
+    async def claim(self, records: Sequence[AlertRecord]) -> list[AlertRecord]:
+        """Create the records that do not exist yet; return those (the caller owns their delivery)."""
+        if not records:
+            return []
+        operations: list[dict[str, Any]] = []
+        for record in records:
+            operations.append({"create": {"_index": self.alias, "_id": record.doc_id}})
+            operations.append(record.document())
+        response = await self.es.bulk(operations=operations, refresh="false")
+        claimed = []
+        for record, item in zip(records, response["items"]):
+            status = item["create"].get("status", 0)
+            if 200 <= status < 300:
+                claimed.append(record)
+            elif status != 409:  # 409: someone (an earlier delivery of this story) has it already
+                raise RuntimeError(f"news-alerts refused {record.doc_id}: {item['create'].get('error')}")
+        return claimed
+
+    async def save(self, record: AlertRecord) -> None:
+        """Overwrite a record with its new state (sent, failed, ...)."""
+        await self.es.index(index=self.alias, id=record.doc_id, document=record.document())
+
+    async def find(self, status: str, size: int = 1000) -> list[dict[str, Any]]:
+        """Stored records in a state, oldest first (for recovery after a restart)."""
+        es = self.es.options(ignore_status=404)  # no index yet: nothing was ever recorded
+        await es.indices.refresh(index=self.alias)
+        response = await es.search(
+            index=self.alias, query={"term": {"status": status}}, size=size, sort=[{"fired_at": "asc"}]
+        )
+        return [hit["_source"] for hit in response.get("hits", {}).get("hits", [])]

@@ -1,0 +1,127 @@
+"""The rules a worker knows: the compacted topic ``news.alert-rules``, replayed and followed.
+
+The topic is the system of record: key = rule name, value = the rule as JSON, a null
+value (tombstone) removes it. Kafka compaction keeps the latest version of each rule for
+ever. Every worker reads the whole topic from the beginning at start, without a consumer
+group (every worker needs every rule, unlike articles, which are shared out), and keeps
+following it, so a rule added by ``newsmon alerts add`` or the HTTP API applies to the
+next article without a restart.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from dataclasses import dataclass
+
+from kafka import KafkaConsumer, KafkaProducer, TopicPartition
+from pydantic import ValidationError
+
+from newsmon.config import Settings
+from newsmon.rules import Query
+from newsmon.stream.kafka import kafka_python_options
+
+from .rules import AlertRule
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ActiveRule:
+    rule: AlertRule
+    query: Query
+
+
+class RuleBook:
+    """Rules by name, with their queries compiled once when the rule arrives."""
+
+    def __init__(self) -> None:
+        self._rules: dict[str, ActiveRule] = {}
+        self.version = 0  # bumped on every change, for caches keyed on the rule set
+
+    def apply(self, key: bytes | None, value: bytes | None) -> None:
+        """Apply one record of the rules topic. A bad record is logged and skipped, never fatal."""
+        if key is None:
+            return
+        name = key.decode("utf-8", "replace")
+        self.version += 1
+        if value is None:
+            self._rules.pop(name, None)
+            return
+        try:
+            rule = AlertRule.model_validate(json.loads(value))
+        except (ValueError, ValidationError) as exc:
+            log.warning("ignoring unreadable alert rule %r: %s", name, exc)
+            return
+        self._rules[name] = ActiveRule(rule, rule.compiled())
+
+    def get(self, name: str) -> AlertRule | None:
+        active = self._rules.get(name)
+        return active.rule if active else None
+
+    def rules(self) -> list[AlertRule]:
+        return [a.rule for a in sorted(self._rules.values(), key=lambda a: a.rule.name)]
+
+    def active(self) -> list[ActiveRule]:
+        return [a for a in self._rules.values() if a.rule.enabled]
+
+    def __len__(self) -> int:
+        return len(self._rules)
+
+
+def encode(rule: AlertRule) -> tuple[bytes, bytes]:
+    return rule.name.encode(), json.dumps(rule.to_record()).encode()
+
+
+# --- synchronous access, for the CLI -------------------------------------------------------
+
+def read_rules(settings: Settings, timeout_s: float = 10) -> RuleBook:
+    """Read the rules topic to its current end."""
+    book = RuleBook()
+    consumer = KafkaConsumer(enable_auto_commit=False, **kafka_python_options(settings))
+    try:
+        partitions = [TopicPartition(settings.alert_rules_topic, p)
+                      for p in sorted(consumer.partitions_for_topic(settings.alert_rules_topic) or [])]
+        if not partitions:
+            return book
+        consumer.assign(partitions)
+        consumer.seek_to_beginning(*partitions)
+        end = consumer.end_offsets(partitions)
+        remaining = {tp for tp in partitions if end[tp] > 0}
+        deadline = time.monotonic() + timeout_s
+        while remaining and time.monotonic() < deadline:
+            for tp, records in consumer.poll(timeout_ms=100).items():
+                for record in records:
+                    book.apply(record.key, record.value)
+                if consumer.position(tp) >= end[tp]:
+                    remaining.discard(tp)
+        if remaining:
+            raise TimeoutError(f"could not read {settings.alert_rules_topic} to its end in {timeout_s:.0f}s")
+        return book
+    finally:
+        consumer.close()
+
+
+class RuleWriter:
+    """Writes rule changes to the rules topic and waits until Kafka has them."""
+
+    def __init__(self, settings: Settings):
+        self.topic = settings.alert_rules_topic
+        self._producer = KafkaProducer(acks="all", **kafka_python_options(settings))
+
+    def put(self, rule: AlertRule) -> None:
+        key, value = encode(rule)
+        self._producer.send(self.topic, key=key, value=value).get(timeout=30)
+
+    def delete(self, name: str) -> None:
+        self._producer.send(self.topic, key=name.encode(), value=None).get(timeout=30)
+
+    def close(self) -> None:
+        self._producer.close(timeout=10)
+
+    def __enter__(self) -> "RuleWriter":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

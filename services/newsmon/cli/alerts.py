@@ -1,0 +1,167 @@
+"""``newsmon alerts``: subscribe to keyword alerts, and see why a rule would or would not fire.
+
+Rules are written to the compacted topic ``news.alert-rules``; running workers pick up a
+change before the next article, no restart needed. The worker's HTTP API does the same
+over JSON (docs/alerts.md).
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+
+import click
+from rich.markup import escape
+from rich.table import Table
+
+from newsmon.alerts.rulebook import RuleWriter, read_rules
+from newsmon.alerts.rules import AlertRule, Channel, RuleError, parse_duration, parse_throttle
+from newsmon.config import get_settings
+from newsmon.rules import ArticleIndex, QueryError, parse_query
+from newsmon.stream.kafka import ensure_topics
+
+from .common import article_input_options, err_console, fail, input_defaults, out_console, read_records, validated
+
+
+def _rules():
+    settings = get_settings()
+    try:
+        ensure_topics(settings)
+        return settings, read_rules(settings)
+    except Exception as exc:  # noqa: BLE001 - an unreachable broker raises several types
+        fail(f"cannot read alert rules from Kafka at {settings.kafka_bootstrap}: {exc}. Is the stack up (`newsmon stack up`)?")
+
+
+def _write(settings, action) -> None:
+    with RuleWriter(settings) as writer:
+        action(writer)
+
+
+def _existing(name: str) -> tuple[object, AlertRule]:
+    settings, book = _rules()
+    rule = book.get(name)
+    if rule is None:
+        known = ", ".join(r.name for r in book.rules()) or "none yet"
+        fail(f"no alert rule named {name!r} (rules: {known})")
+    return settings, rule
+
+
+@click.group()
+def alerts() -> None:
+    """Keyword alert rules: add, list, enable, disable, remove, test."""
+
+
+@alerts.command()
+@click.option("--name", required=True, help="A unique name: letters, digits, '.', '_' and '-'.")
+@click.option("--query", required=True, help='Kibana-style query, e.g. \'ceasefire AND country:SYR\' (docs/queries.md).')
+@click.option("--channel", "channels", multiple=True, required=True,
+              help="webhook:URL, slack:URL, email:ADDRESS or kafka[:TOPIC]; repeat for several.")
+@click.option("--digest", help="Group alerts over this window into one message, e.g. 15m.")
+@click.option("--throttle", help="At most this many messages per hour, e.g. 10/h; the rest are held back and counted.")
+@click.option("--secret", help="HMAC secret for webhook signatures (default: a random one, printed once).")
+@click.option("--disabled", is_flag=True, help="Add the rule switched off.")
+def add(name, query, channels, digest, throttle, secret, disabled):
+    """Add or replace an alert rule."""
+    try:
+        parse_query(query)
+    except QueryError as exc:
+        fail(f"the query does not parse: {exc}\n  {query}\n  {' ' * exc.position}^")
+    try:
+        data = {"name": name, "query": query, "channels": [Channel.parse(c) for c in channels], "enabled": not disabled}
+        if digest:
+            data["digest_s"] = parse_duration(digest)
+        if throttle:
+            data["throttle_per_hour"] = parse_throttle(throttle)
+        if secret:
+            data["secret"] = secret
+    except RuleError as exc:
+        fail(str(exc))
+    settings, book = _rules()
+    existing = book.get(name)
+    if existing is not None:
+        data.setdefault("secret", existing.secret.get_secret_value())
+        data["created_at"] = existing.created_at
+    try:
+        rule = AlertRule.model_validate(data)
+    except ValueError as exc:
+        fail(f"invalid rule: {exc}")
+    _write(settings, lambda w: w.put(rule))
+    out_console.print(f"{'replaced' if existing else 'added'} rule {escape(rule.name)}: {escape(rule.query)} -> "
+                      f"{', '.join(c.name for c in rule.channels)}", highlight=False)
+    if any(c.type == "webhook" for c in rule.channels) and existing is None:
+        out_console.print(f"webhook secret (for X-Newsmon-Signature): {rule.secret.get_secret_value()}", highlight=False)
+
+
+@alerts.command(name="list")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (secrets masked).")
+def list_rules(as_json):
+    """List alert rules."""
+    _, book = _rules()
+    rules = book.rules()
+    if as_json:
+        click.echo(json.dumps([r.public() for r in rules], indent=2))
+        return
+    table = Table(title=f"{len(rules)} alert rule{'s' * (len(rules) != 1)}")
+    for column in ("name", "on", "query", "channels", "digest", "throttle"):
+        table.add_column(column, overflow="fold")
+    for r in rules:
+        table.add_row(escape(r.name), "yes" if r.enabled else "no", escape(r.query), ", ".join(c.name for c in r.channels),
+                      f"{r.digest_s:.0f}s" if r.digest_s else "-", f"{r.throttle_per_hour}/h" if r.throttle_per_hour else "-")
+    out_console.print(table)
+
+
+def _switch(name: str, enabled: bool) -> None:
+    settings, rule = _existing(name)
+    changed = rule.model_copy(update={"enabled": enabled, "updated_at": datetime.now(timezone.utc)})
+    _write(settings, lambda w: w.put(changed))
+    out_console.print(f"rule {escape(name)} {'enabled' if enabled else 'disabled'}")
+
+
+@alerts.command()
+@click.argument("name")
+def enable(name):
+    """Switch a rule on."""
+    _switch(name, True)
+
+
+@alerts.command()
+@click.argument("name")
+def disable(name):
+    """Switch a rule off (it is kept)."""
+    _switch(name, False)
+
+
+@alerts.command()
+@click.argument("name")
+def remove(name):
+    """Delete a rule."""
+    settings, _ = _existing(name)
+    _write(settings, lambda w: w.delete(name))
+    out_console.print(f"rule {escape(name)} removed")
+
+
+@alerts.command()
+@click.argument("name")
+@click.argument("paths", nargs=-1, required=True)
+@article_input_options
+def test(name, paths, source, published_at, language):
+    """Would rule NAME fire on the articles in PATHS, and why? (Runs the real extraction, offline.)"""
+    from newsmon.articles import prepare
+    from newsmon.stream.enrichment import build_extractor
+
+    settings, rule = _existing(name)
+    records = list(validated(read_records(paths, input_defaults(source, published_at, language))))
+    articles = [prepare(a, max_body_chars=settings.max_body_chars) for _, a, _ in records if a is not None]
+    for origin, _, reason in records:
+        if reason:
+            err_console.print(f"[red]invalid[/] {escape(origin)}: {escape(reason)}", highlight=False)
+    query = rule.compiled()
+    fired = 0
+    for enriched in build_extractor(settings).extract(articles):
+        explanation = query.explain(ArticleIndex.build(enriched))
+        fired += explanation.matched
+        verdict = "[green]fires[/]" if explanation.matched else "[yellow]does not fire[/]"
+        out_console.print(f"\n[bold]{escape(enriched.title or enriched.id)}[/]: rule {escape(rule.name)} {verdict}"
+                          f"{'' if rule.enabled else ' (but the rule is disabled)'}")
+        out_console.print(escape(explanation.render()), highlight=False)
+    out_console.print(f"\n{fired} of {len(articles)} article{'s' * (len(articles) != 1)} would alert")
