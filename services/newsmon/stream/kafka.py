@@ -12,8 +12,8 @@ from kafka.errors import TopicAlreadyExistsError
 from newsmon.config import Settings
 
 
-def kafka_python_options(settings: Settings) -> dict[str, Any]:
-    """Connection options for kafka-python clients (producer, consumer, admin)."""
+def _common_options(settings: Settings) -> dict[str, Any]:
+    """Bootstrap servers and SASL: named the same in kafka-python and aiokafka."""
     options: dict[str, Any] = {
         "bootstrap_servers": settings.kafka_bootstrap.split(","),
         "security_protocol": settings.kafka_security_protocol,
@@ -22,21 +22,20 @@ def kafka_python_options(settings: Settings) -> dict[str, Any]:
         options["sasl_mechanism"] = settings.kafka_sasl_mechanism
         options["sasl_plain_username"] = settings.kafka_username
         options["sasl_plain_password"] = settings.kafka_password.get_secret_value() if settings.kafka_password else None
+    return options
+
+
+def kafka_python_options(settings: Settings) -> dict[str, Any]:
+    """Connection options for kafka-python clients (producer, consumer, admin)."""
+    options = _common_options(settings)
     if settings.kafka_ca_file:
         options["ssl_cafile"] = str(settings.kafka_ca_file)
     return options
 
 
 def aiokafka_options(settings: Settings) -> dict[str, Any]:
-    """The same connection options for aiokafka clients (which Faust itself runs on)."""
-    options: dict[str, Any] = {
-        "bootstrap_servers": settings.kafka_bootstrap.split(","),
-        "security_protocol": settings.kafka_security_protocol,
-    }
-    if settings.kafka_sasl_mechanism:
-        options["sasl_mechanism"] = settings.kafka_sasl_mechanism
-        options["sasl_plain_username"] = settings.kafka_username
-        options["sasl_plain_password"] = settings.kafka_password.get_secret_value() if settings.kafka_password else None
+    """Connection options for aiokafka clients (which Faust itself runs on): TLS goes in an SSLContext."""
+    options = _common_options(settings)
     context = ssl_context(settings)
     if context is not None:
         options["ssl_context"] = context
