@@ -151,7 +151,7 @@ class AlertDispatcher:
             record.attempts = attempts
             record.status = FAILED if error else SENT
             record.error = error
-            record.delivered_at = None if error else datetime.now(timezone.utc).isoformat()
+            record.delivered_at = None if error else datetime.now(timezone.utc)
             try:
                 await self.ledger.save(record)
             except Exception as exc:  # noqa: BLE001 - the delivery happened; the record stays pending

@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from elasticsearch import AsyncElasticsearch
 
+from newsmon.index.documents import alert_delivery_document, alert_delivery_id
 from newsmon.models import Alert
 
 from .rules import AlertRule, Channel
@@ -33,10 +34,6 @@ def alert_id(rule: AlertRule, story_id: str) -> str:
     return hashlib.sha256(seed.encode()).hexdigest()[:24]
 
 
-def _now() -> str:
-    return datetime.now(timezone.utc).isoformat()
-
-
 @dataclass
 class AlertRecord:
     """One alert on one channel, as stored in ``news-alerts``."""
@@ -47,36 +44,18 @@ class AlertRecord:
     status: str
     error: str | None = None
     attempts: int = 0
-    delivered_at: str | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
+    delivered_at: datetime | None = None
 
     @property
     def doc_id(self) -> str:
-        return f"{self.alert.id}:{self.channel.name}"
+        return alert_delivery_id(self.alert.id, self.channel.name)
 
     def document(self) -> dict[str, Any]:
-        a = self.alert
-        return {
-            "alert_id": a.id,
-            "rule": a.rule,
-            "query": a.query,
-            "channel": self.channel.name,
-            "channel_type": self.channel.type,
-            "status": self.status,
-            "error": self.error,
-            "attempts": self.attempts,
-            "article_ids": [x.id for x in a.articles],
-            "story_ids": [x.story_id for x in a.articles if x.story_id],
-            "titles": [x.title for x in a.articles if x.title],
-            "urls": [x.url for x in a.articles if x.url],
-            "sources": [x.source for x in a.articles if x.source],
-            "matched": a.matched,
-            "topics": a.topics,
-            "digest": a.digest,
-            "held_back": a.held_back,
-            "fired_at": a.fired_at.isoformat(),
-            "delivered_at": self.delivered_at,
-        }
+        _, doc = alert_delivery_document(
+            self.alert, channel=self.channel.name, channel_type=self.channel.type, status=self.status,
+            error=self.error, attempts=self.attempts, delivered_at=self.delivered_at,
+        )
+        return doc
 
 
 class AlertLedger:

@@ -23,6 +23,11 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "eval": ("newsmon.cli.eval:eval_command", "Score extraction against annotated data, beside the raw model."),
     "topics": ("newsmon.cli.topics:topics", "List, check and validate configured topics."),
     "alerts": ("newsmon.cli.alerts:alerts", "Manage keyword alert rules."),
+    "events": ("newsmon.cli.events:events", "List extracted events, filtered by actor, country, type, topic, date."),
+    "es": ("newsmon.cli.es:es", "Install or upgrade Elasticsearch index templates and aliases."),
+    "reindex": ("newsmon.cli.reindex:reindex", "Re-derive events and topics of stored articles after a pipeline upgrade."),
+    "kibana": ("newsmon.cli.kibana:kibana", "Import the Kibana data views, searches and dashboard."),
+    "bench": ("newsmon.cli.bench:bench", "Measure throughput, latency and memory on the local stack."),
 }
 
 

@@ -10,29 +10,49 @@ from rich.table import Table
 
 from newsmon.config import get_settings
 from newsmon.index.client import make_client
-from newsmon.index.search import build_query, search_articles
+from newsmon.index.search import build_query, search_articles, text_fields
 
 from .common import fail, out_console
 
 
+def filter_options(command):
+    """The filters ``newsmon search`` and ``newsmon events`` share."""
+    for option in reversed([
+        click.option("--actor", help="Actor by canonical name, alias or id (e.g. \"Vladimir Putin\", Putin)."),
+        click.option("--country", help="ISO 3166 alpha-3 country code (e.g. SYR), or IGO."),
+        click.option("--type", "event_type", help="PLOVER event type (e.g. CONSULT, ASSAULT)."),
+        click.option("--topic", help="Topic id (e.g. syria-ceasefire-talks)."),
+        click.option("--source", help="Publisher, as given in the article's source (e.g. reuters)."),
+        click.option("--since", help="On or after this date (ISO 8601, or date math such as now-7d)."),
+        click.option("--until", help="On or before this date (ISO 8601, or date math)."),
+    ]):
+        command = option(command)
+    return command
+
+
 @click.command()
 @click.argument("query", required=False, default="")
-@click.option("--topic", help="Only articles flagged with this topic id.")
-@click.option("--actor", help="Only articles naming this actor (canonical name or alias).")
-@click.option("--since", help="Only articles published on or after this date (ISO 8601, or e.g. now-7d).")
+@filter_options
 @click.option("--size", default=10, show_default=True, help="How many results.")
 @click.option("--json", "as_json", is_flag=True, help="Print the hits as JSON.")
-def search(query, topic, actor, since, size, as_json):
-    """Search indexed articles. QUERY accepts words (all must match), "phrases", OR with |, and -exclusions."""
+def search(query, actor, country, event_type, topic, source, since, until, size, as_json):
+    """Search indexed articles. QUERY accepts words (all must match), "phrases", OR with |, and -exclusions.
+
+    --country matches an actor's or a place's country; --type an event type the article
+    reports; --since/--until its publication date.
+    """
     settings = get_settings()
     es = make_client(settings)
     try:
-        response = search_articles(es, settings.articles_index, build_query(query, topic=topic, actor=actor, since=since), size)
+        fields = text_fields(es, settings.articles_index)
+        body = build_query(query, topic=topic, actor=actor, since=since, until=until, country=country,
+                           event_type=event_type, source=source, fields=fields)
+        response = search_articles(es, settings.articles_index, body, size)
     except TransportError as exc:
         fail(f"Elasticsearch at {settings.es_url} is not reachable ({exc}). Start the stack with `newsmon stack up` or set NEWSMON_ES_URL.")
     except ApiError as exc:
         if exc.meta.status == 404:
-            fail(f"no index {settings.articles_index!r} yet: start the worker (`newsmon worker`) so it creates it.")
+            fail(f"no index {settings.articles_index!r} yet: start the worker (`newsmon worker`) or run `newsmon es setup`.")
         fail(f"Elasticsearch refused the search: {exc}")
     hits = response["hits"]["hits"]
     if as_json:
@@ -40,12 +60,13 @@ def search(query, topic, actor, since, size, as_json):
         return
     total = response["hits"]["total"]["value"]
     table = Table(title=f"{total} match{'es' * (total != 1)} for {query or '*'!r}", show_lines=True)
-    for column in ("score", "published", "title", "actors", "topics"):
+    for column in ("score", "published", "title", "actors", "events", "topics"):
         table.add_column(column, overflow="fold")
     for hit in hits:
         src = hit["_source"]
         actors = ", ".join(dict.fromkeys(a["name"] for a in src.get("actors", [])))
         topics = ", ".join(t["id"] for t in src.get("topics", []))
+        types = src.get("event_types") or list(dict.fromkeys(e["type"] for e in src.get("events", [])))
         table.add_row(f"{hit['_score']:.2f}" if hit["_score"] else "-", (src.get("published_at") or "")[:10],
-                      src.get("title") or "(untitled)", actors[:200], topics)
+                      src.get("title") or "(untitled)", actors[:200], ", ".join(types), topics)
     out_console.print(table)

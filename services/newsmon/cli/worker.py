@@ -21,9 +21,13 @@ def wait_for_elasticsearch(settings: Settings, timeout: float) -> None:
     while True:
         try:
             es.cluster.health(wait_for_status="yellow", timeout="5s")
-            templates.install(es, settings)
+            report = templates.install(es, settings)
+            for note in [*report.notes, *(f"{alias}: {todo}" for alias, todo in report.outdated.items())]:
+                err_console.print(f"note: {note}", highlight=False)
             return
-        except Exception as exc:  # noqa: BLE001 - any failure: wait and retry, then explain
+        except templates.MappingOutdated as exc:
+            fail(str(exc))
+        except Exception as exc:  # noqa: BLE001 - any other failure: wait and retry, then explain
             if time.monotonic() > deadline:
                 fail(f"Elasticsearch at {settings.es_url} did not answer in {timeout:.0f}s ({exc}). "
                      "Start it with `newsmon stack up`, or set NEWSMON_ES_URL.")
