@@ -26,10 +26,12 @@ from datetime import date
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
+from .gazetteer import Gazetteer, get_gazetteer
 from .knowledge import GenericActor, KnowledgeBase, KnownActor, Title, get_knowledge, normalize, slug
 
 ACTOR_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC"})
-_RUN_GLUE = frozenset({"of", "and", "the", "for", "'s", "\u2019s", "-", "on"})
+_RUN_GLUE = frozenset({"of", "and", "the", "for", "'s", "\u2019s", "-", "on", "new", "former", "acting", "interim",
+                       "outgoing", "incoming", "ousted", "late", "then", "deputy", "senior", "top", "federal"})
 
 
 @dataclass
@@ -72,8 +74,9 @@ class RoleReading:
 
 
 class ActorResolver:
-    def __init__(self, kb: KnowledgeBase):
+    def __init__(self, kb: KnowledgeBase, gazetteer: Gazetteer | None = None):
         self.kb = kb
+        self.gazetteer = gazetteer
         self._generic_first: dict[str, list[tuple[tuple[str, ...], GenericActor]]] = {}
         for generic in kb.generic_actors:
             for phrase in generic.nouns:
@@ -99,6 +102,7 @@ class ActorResolver:
         self._generic(doc, actors, layout)
         doc._.newsmon_actors = sorted(actors.values(), key=lambda a: min(a.mentions) if a.mentions else (0, 0))
         doc._.newsmon_token_actor = {i: a.id for a in actors.values() for i in a.tokens}
+        doc.user_data.pop("newsmon_ent_index", None)  # Spans do not travel between processes (nlp.pipe n_process>1)
         return doc
 
     # --- named, non-person mentions
@@ -124,6 +128,8 @@ class ActorResolver:
             self._country_record(iso3, actors).add(ent)
             return
         if ent.label_ == "ORG":
+            if self.gazetteer is not None and len(ent) == 1 and self.gazetteer.has(text):
+                return  # a place the model took for an organisation ("Idlib"): the places step has it
             name = text[4:] if text.lower().startswith("the ") else text
             record = actors.setdefault(slug(name), ActorRecord(slug(name), name, "organization"))
             record.add(ent)
@@ -219,6 +225,10 @@ class ActorResolver:
         return reading
 
     def _country_token(self, token: Token) -> str | None:
+        if token.ent_type_ not in ("GPE", "NORP") and token.is_title and token.ent_type_ in ("", "ORG"):
+            found = self.kb.country_by_demonym(token.text)
+            if found:
+                return found  # "British Defence Secretary": the model took "British Defence" for an organisation
         if token.ent_type_ in ("GPE", "NORP"):
             return self.kb.country_of(token.text) or (self.kb.country_of(doc_ent.text) if (doc_ent := _ent_of(token)) is not None else None)
         return None
@@ -264,7 +274,7 @@ class ActorResolver:
         in_entity = {i for e in doc.ents for i in range(e.start, e.end)}
         persons = {i for e in doc.ents if e.label_ == "PERSON" for i in range(e.start, e.end)}
         previous: dict[str, str] = {}
-        conflict = self._conflict_country(actors)
+        conflict = self._conflict_country(actors, doc)
         dateline = self._dateline_country(layout)
         for token in doc:
             entries = (
@@ -295,6 +305,8 @@ class ActorResolver:
                         iso3 = conflict
                     elif source == "dateline":
                         iso3 = dateline
+                    elif source == "place":
+                        iso3 = self._sentence_place_country(head)
                     if iso3:
                         break
                 if not iso3 or iso3 not in self.kb.countries:
@@ -325,8 +337,28 @@ class ActorResolver:
                         return iso3
         return None
 
-    def _conflict_country(self, actors: dict[str, ActorRecord]) -> str | None:
-        counts = Counter({a.country: len(a.mentions) for a in actors.values() if a.type == "country" and a.country in self.kb.conflict_countries})
+    def _sentence_place_country(self, token: Token) -> str | None:
+        """The country of a place named in the same sentence ("protesters ... in Caracas")."""
+        for ent in token.sent.ents:
+            if ent.label_ in ("GPE", "LOC"):
+                key = normalize(ent.text)
+                iso3 = self.kb.country_by_name(ent.text) or self.kb.capital_index.get(key)
+                if iso3:
+                    return iso3
+        return None
+
+    def _conflict_country(self, actors: dict[str, ActorRecord], doc: Doc | None = None) -> str | None:
+        """The article's most-mentioned country with an armed conflict, counting its actors and its cities."""
+        counts: Counter[str] = Counter()
+        for a in actors.values():
+            if a.country in self.kb.conflict_countries:
+                counts[a.country] += len(a.mentions)  # type: ignore[index]
+        if doc is not None and self.gazetteer is not None:
+            for ent in doc.ents:
+                if ent.label_ in ("GPE", "LOC", "FAC") and not self.kb.country_of(ent.text):
+                    place = self.gazetteer.lookup(ent.text)
+                    if place is not None and place.country in self.kb.conflict_countries:
+                        counts[place.country] += 1
         return counts.most_common(1)[0][0] if counts else None
 
     def _dateline_country(self, layout) -> str | None:
@@ -358,4 +390,4 @@ def _ent_of(token: Token) -> Span | None:
 
 @Language.factory("newsmon_actors", default_config={"knowledge_dir": None})
 def make_actor_resolver(nlp: Language, name: str, knowledge_dir: str | None) -> ActorResolver:
-    return ActorResolver(get_knowledge(knowledge_dir))
+    return ActorResolver(get_knowledge(knowledge_dir), get_gazetteer(knowledge_dir))

@@ -138,7 +138,7 @@ class Anatomist:
         if suffix:
             _blank(chars, *suffix)
             masked.append((suffix[0], suffix[1], "site_name"))
-        text = self._truecase("".join(chars), [(0, len(title))])
+        text = self._truecase("".join(chars), [(0, len(title))], evidence=body)
         return Anatomy(text, tuple(masked))
 
     # --- body
@@ -217,8 +217,8 @@ class Anatomist:
                     entities.append(FieldEntity(s + m.start("agency"), s + m.end("agency"), "ORG", "agency"))
                 masked.append((s, s + m.end(), "dateline"))
                 break
-            if any(c.islower() for c in line):
-                break  # prose: the dateline, if any, was on an earlier line
+            if len(line) > 200:
+                break  # a paragraph of prose: any dateline would have come before it
 
         # credits, near the end
         tail_start = max(0, len(body) - 1500)
@@ -235,7 +235,7 @@ class Anatomist:
 
         for s, e, _ in masked:
             _blank(chars, s, e)
-        text = self._truecase("".join(chars), lines)
+        text = self._truecase("".join(chars), lines, evidence=body)
         starts = tuple(s for s, e in lines if body[s:e].strip())
         return Anatomy(
             text, tuple(sorted(masked)), self._place_name(dateline_place), dateline_agency, dateline_date,
@@ -282,19 +282,42 @@ class Anatomist:
                     break
             if role is None:
                 continue
-            names_part = text[offset:]
-            names_part = re.split(r"\s+in\s+[A-Z]", names_part)[0]
             base = seg_start + offset
-            for m in _NAME.finditer(names_part):
-                name = m.group(0)
-                if normalize(name) in self._agencies:
+            names_part = text[offset:]
+            for piece in re.finditer(r"[^,&]+?(?=\s*(?:,|&|\band\b|$))", names_part):
+                chunk = re.split(r"\s+in\s+[A-Z]", piece.group(0))[0]
+                m = _NAME.search(chunk)
+                if m is None or normalize(m.group(0)) in self._agencies:
                     continue
-                found.append((name, role, base + m.start(), base + m.end()))
+                start = base + piece.start() + m.start()
+                found.append((m.group(0), role, start, start + len(m.group(0))))
         return found
 
-    def _truecase(self, text: str, lines: list[tuple[int, int]]) -> str:
-        """Re-case lines written in capitals ("SOCCER - ROMANIA BEAT LITHUANIA") so the model can read them."""
+    @staticmethod
+    def _case_evidence(text: str) -> dict[str, str]:
+        """How the article itself writes each word away from the start of a sentence ("Leicestershire", "take")."""
+        counts: dict[str, dict[str, int]] = {}
+        for line in text.split("\n"):
+            letters = [c for c in line if c.isalpha()]
+            if not letters or sum(c.isupper() for c in letters) >= 0.8 * len(letters):
+                continue
+            for m in _WORD.finditer(line):
+                word = m.group(0)
+                before = line[: m.start()].rstrip()[-1:]
+                if not before or before in ".!?:\"'`" or word.isupper():
+                    continue  # a sentence start or a shout says nothing about the word's case
+                forms = counts.setdefault(word.lower(), {})
+                forms[word] = forms.get(word, 0) + 1
+        return {low: max(forms, key=forms.__getitem__) for low, forms in counts.items()}
+
+    def _truecase(self, text: str, lines: list[tuple[int, int]], evidence: str = "") -> str:
+        """Re-case lines written in capitals ("SOCCER - ROMANIA BEAT LITHUANIA") so the model can read them.
+
+        A word takes the form the article itself uses elsewhere; failing that, the knowledge base's
+        casing for names it knows, lower case for ordinary English words, and a capital otherwise.
+        """
         chars = None
+        seen: dict[str, str] | None = None
         for s, e in lines:
             line = text[s:e]
             letters = [c for c in line if c.isalpha()]
@@ -304,6 +327,8 @@ class Anatomist:
             if len(words) < 2:
                 continue
             chars = chars if chars is not None else list(text)
+            if seen is None:
+                seen = self._case_evidence(evidence or text)
             i = 0
             first = True
             while i < len(words):
@@ -324,7 +349,10 @@ class Anatomist:
                     first = False
                     continue
                 word = words[i].group(0)
-                if first or not self._is_common(word):
+                known_form = seen.get(word.lower()) if seen else None
+                if known_form is not None and len(known_form) == len(word):
+                    cased = known_form[0].upper() + known_form[1:] if first else known_form
+                elif first or not self._is_common(word):
                     cased = word[0] + word[1:].lower() if len(word) > 3 or first else word
                 else:
                     cased = word.lower()

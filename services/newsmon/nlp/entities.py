@@ -13,14 +13,19 @@ component fixes such spans with general rules, not per-article patches:
 
 from __future__ import annotations
 
+import re
+
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from .dates import is_date_expression
-from .knowledge import KnowledgeBase, get_knowledge, normalize
+from .knowledge import KnowledgeBase, get_knowledge
 
+_NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC", "NORP"})
+_NUMBERISH = re.compile(r"^[\d][\d.,/:\-]*$")
+_NOT_IN_NAMES = frozenset({"at", "in", "on", "for", "with", "from", "to", "by", "of"})
 _HONORIFICS = frozenset({"mr", "mr.", "mrs", "mrs.", "ms", "ms.", "dr", "dr.", "sir", "dame", "sheikh", "prince", "lord"})
 # Labels a person's name may be mistaken for by the model, and replaced when the KB says person.
 _REPLACEABLE_BY_PERSON = frozenset({"ORG", "PERSON", "GPE", "NORP", "FAC", "LOC", "WORK_OF_ART", "PRODUCT", "EVENT"})
@@ -59,9 +64,11 @@ class EntityResolver:
             if not any(i in taken for i in range(s, e)) and doc[s].pos_ in ("PROPN", "NOUN", "X", "ADJ")
         ]
         ents = self._merge(ents, filter_spans(short_spans), short=True)
-        ents = self._propagate_surnames(doc, ents)
-        ents = [self._trim(doc, e) for e in ents]
-        ents = [self._not_a_date(e) for e in ents if e is not None]
+        ents = [piece for e in ents for piece in self._split(doc, e)]
+        ents = [t for t in (self._trim(doc, e) for e in ents) if t is not None]
+        protected = {(s.start, s.end) for s in kb_spans}
+        ents = self._propagate_surnames(doc, ents, protected)
+        ents = [self._not_a_date(e) for e in ents]
         doc.ents = filter_spans(ents)
         return doc
 
@@ -88,9 +95,13 @@ class EntityResolver:
             result.append(kb_span)
         return result
 
-    def _propagate_surnames(self, doc: Doc, ents: list[Span]) -> list[Span]:
+    def _propagate_surnames(self, doc: Doc, ents: list[Span], protected: set[tuple[int, int]]) -> list[Span]:
         """A surname alone ("Putin") is the person named in full elsewhere in the article."""
-        surnames = {e[-1].text for e in ents if e.label_ == "PERSON" and len(e) >= 2 and e[-1].text[:1].isupper() and len(e[-1].text) > 2}
+        surnames = {
+            e[-1].text for e in ents
+            if e.label_ == "PERSON" and len(e) >= 2 and all(t.is_alpha or t.text in ("-", ".") or t.text.endswith(".") for t in e)
+            and e[-1].is_title and len(e[-1].text) > 2 and self.kb.country_of(e[-1].text) is None
+        }
         if not surnames:
             return ents
         in_person = {i for e in ents if e.label_ == "PERSON" for i in range(e.start, e.end)}
@@ -101,7 +112,7 @@ class EntityResolver:
                 continue
             holder = by_token.get(token.i)
             if holder is not None:
-                if len(holder) != 1:
+                if len(holder) != 1 or (holder.start, holder.end) in protected:
                     continue
                 result.remove(holder)
             result.append(Span(doc, token.i, token.i + 1, label="PERSON"))
@@ -119,11 +130,31 @@ class EntityResolver:
                 start += 1
         while end - start > 1 and doc[end - 1].tag_ == "POS":
             end -= 1
-        while end - start > 1 and doc[start].lower_ == "the" and ent.label_ in ("PERSON", "NORP", "GPE"):
-            start += 1
+        if ent.label_ in _NAME_LABELS:
+            while end - start > 1 and (doc[end - 1].is_punct or _NUMBERISH.match(doc[end - 1].text)):
+                end -= 1  # "Somerset 83", "South Africa -": scores and dashes are not names
+            while end - start > 1 and doc[start].is_punct:
+                start += 1
+        while end - start > 1 and doc[start].lower_ == "the" and (doc[start].text == "the" or doc[start].is_sent_start):
+            start += 1  # "the World Cup": the article is not part of the name ("The Hague" mid-sentence is)
         if (start, end) == (ent.start, ent.end):
             return ent
         return Span(doc, start, end, label=ent.label_)
+
+    @staticmethod
+    def _split(doc: Doc, ent: Span) -> list[Span]:
+        """Place and person names do not run across a comma ("Grace Road , Leicestershire") or "at"."""
+        if ent.label_ not in ("PERSON", "GPE", "LOC", "FAC") or len(ent) < 3:
+            return [ent]
+        cuts = [t.i for t in ent[1:-1] if t.text == "," or (ent.label_ == "PERSON" and t.lower_ in _NOT_IN_NAMES)]
+        if not cuts:
+            return [ent]
+        pieces, start = [], ent.start
+        for cut in cuts + [ent.end]:
+            if cut > start:
+                pieces.append(Span(doc, start, cut, label=ent.label_))
+            start = cut + 1
+        return pieces
 
     @staticmethod
     def _not_a_date(ent: Span) -> Span:
@@ -136,5 +167,3 @@ class EntityResolver:
 def make_entity_resolver(nlp: Language, name: str, knowledge_dir: str | None) -> EntityResolver:
     return EntityResolver(nlp, get_knowledge(knowledge_dir))
 
-
-__all__ = ["EntityResolver", "normalize"]

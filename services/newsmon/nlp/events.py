@@ -5,14 +5,14 @@ The pattern says the PLOVER type and CAMEO code, where the target is (direct obj
 "against"...), and how an infinitive complement changes the event ("agreed to meet" is an
 intent to meet, "refused to join" a rejection). Around the trigger:
 
-- source: the subject, inherited through "began leaving", "refused ..., accusing" and relative
+- source: the subject, inherited through "started pulling out", "declined ..., blaming" and relative
   clauses; the agent in the passive; for reciprocal verbs ("A and B discussed") the first
   conjunct is the source and the second the target;
-- date: a date attached to the trigger's clause (not "December's ceasefire"), else the date of
-  the reporting verb that governs it ("..., the Kremlin said on Saturday"), resolved against
+- date: a date attached to the trigger's clause (not "last year's truce"), else the date of
+  the reporting verb that governs it ("..., the ministry said on Monday"), resolved against
   the publication date, forward for planned events;
-- location: a place after a locative preposition of the trigger or its object ("in the Syrian
-  city of Homs");
+- location: a place after a locative preposition of the trigger or its object ("in the Libyan
+  port of Misrata");
 - modality: planned, refused or failed when a governing verb or the tense says so; negated
   when the clause is;
 - evidence: the sentence. The same event read twice (same type, source and target) is one
@@ -34,12 +34,15 @@ from .dates import resolve_date
 from .knowledge import KnowledgeBase, get_knowledge
 from .places import PlaceRecord
 
+_INTENT = {"SUPPORT": "032", "AID": "033", "COOPERATE": "031", "RETREAT": "035", "CONSULT": "036"}
 RECIPROCAL_TYPES = frozenset({"CONSULT", "COOPERATE", "AGREE"})
 REPORTING_VERBS = frozenset({"say", "tell", "add", "announce", "report", "state", "confirm", "note", "declare", "write", "quote"})
-LOCATIVE = frozenset({"in", "at", "near", "inside", "outside", "around", "across", "into", "to", "from", "outside"})
+LOCATIVE = frozenset({"in", "at", "near", "inside", "outside", "around", "across", "into", "to", "from"})
 TEMPORAL = frozenset({"on", "in", "at", "for", "since", "until", "during", "by", "from", "before", "after", "of"})
-_CHAIN_DEPS = frozenset({"xcomp", "dobj", "acl", "advcl", "pcomp", "ccomp"})
 _RELATIVE_PRONOUNS = frozenset({"who", "which", "that", "whom"})
+# Nouns whose country modifier names a topic or a place, not an actor ("the Yemen crisis", "Yemen peace talks").
+_THINGS = frozenset({"crisis", "war", "conflict", "talk", "talks", "process", "issue", "question", "problem", "situation",
+                     "border", "city", "town", "capital", "region", "economy", "market", "policy", "election", "case"})
 _PRIORITY = {"person": 0, "igo": 1, "group": 1, "organization": 2, "country": 3, "location": 4}
 
 
@@ -192,6 +195,9 @@ class EventCoder:
                 event_type = refinement.get("type", event_type)
                 cameo = str(refinement.get("cameo", cameo))
                 break
+        if event_type in _INTENT and (_future(trigger) or _willing(trigger)) and not chain_extra:
+            # "X will give Y aid", "X is ready to send troops": an intent (CAMEO 03), which PLOVER codes AGREE
+            event_type, cameo, modality = "AGREE", _INTENT[rule.type if rule.type in _INTENT else event_type], "planned"
 
         # who
         if rule.is_noun:
@@ -210,6 +216,9 @@ class EventCoder:
             return None
         if target is None:
             target = self._target(rule, trigger, obj, state, source)
+        if target is None and chain_extra:
+            complement_obj = next((c for c in chain_extra[0].children if c.dep_ in ("dobj", "obj")), None)
+            target = self._target(rule, chain_extra[0], complement_obj, state, source)
         if target is None and (rule.reciprocal or event_type in RECIPROCAL_TYPES) and len(parties) > 1:
             target = parties[1]
         if rule.object_types is not None and obj is not None and not rule.is_noun:
@@ -231,8 +240,15 @@ class EventCoder:
         chain = _chain(trigger) + [t for c in chain_extra for t in _chain(c)]
         modality = self._modality(trigger, modality)
         negated = self._negated(trigger)
-        tense = "future" if modality == "planned" or _future(trigger) else "past"
-        day = self._date(chain, state, tense) or self._reported_date(trigger, state)
+        # a planned event's date is the complement's ("agreed on Sunday to meet on April 12"), read forward;
+        # a date on the trigger itself follows the trigger's own tense
+        complement_chain = [t for c in chain_extra for t in _chain(c)]
+        own_tense = "future" if _future(trigger) or (modality == "planned" and not chain_extra) else "past"
+        day = (
+            (self._date(complement_chain, state, "future") if complement_chain else None)
+            or self._date(_chain(trigger), state, own_tense)
+            or self._reported_date(trigger, state)
+        )
         location_name, place = self._location(chain, state)
         if rule.type == "ACCUSE" or event_type == "ACCUSE":
             # what someone is accused of is an allegation, not an event
@@ -257,10 +273,14 @@ class EventCoder:
         if subject is None:
             return []
         tokens = [subject] + [c for c in subject.conjuncts if c.i > subject.i]
-        # headline coordination by comma: "Russia's Putin, Kazakhstan's Nazarbayev discuss Syria"
+        # headline coordination by comma: "Chile's president, Peru's premier meet on fisheries"
         for child in subject.children:
             if child.dep_ in ("nmod", "appos") and state.actor_in(child, persons_only=True):
                 tokens.append(child)
+        # "Senior Hungarian and Romanian officials": conjoined modifiers are conjoined parties
+        for child in subject.children:
+            if child.dep_ in ("amod", "compound", "nmod") and child.conjuncts:
+                tokens.extend(c for c in (child, *child.conjuncts) if c not in tokens)
         tokens.sort(key=lambda t: t.i)
         parties: list[ActorRecord] = []
         for token in tokens:
@@ -385,7 +405,7 @@ class EventCoder:
                     place = state.place_in(pobj)
                     if place is not None:
                         return place.name, place
-                    if pobj.ent_type_ == "GPE" and state.doc.vocab is not None:
+                    if pobj.ent_type_ == "GPE":
                         actor = state.actor_in(pobj)
                         if actor is not None and actor.type == "country":
                             return actor.name, None
@@ -430,8 +450,6 @@ class _State:
             actor_id = self.token_actor.get(node.i)
             if actor_id is not None and actor_id in self.actors:
                 actor = self.actors[actor_id]
-                if node.dep_ in ("poss", "amod", "compound") and actor.type == "country" and token.pos_ in ("NOUN",):
-                    pass  # "Russia's foreign ministry": the ministry, not Russia, unless nothing else is found
                 found.append((_PRIORITY.get(actor.type, 5), depth, actor))
             if depth < 4:
                 frontier.extend((c, depth + 1) for c in node.children if c.dep_ in ("appos", "compound", "amod", "prep", "pobj", "conj", "nmod", "poss"))
@@ -439,8 +457,8 @@ class _State:
             found = [f for f in found if f[2].type == "person"]
         if not found:
             return None
-        if token.pos_ == "NOUN" and all(f[2].type == "country" for f in found) and token.dep_ != "pobj":
-            return None  # "the Syria crisis" is not Syria acting
+        if token.pos_ == "NOUN" and all(f[2].type == "country" for f in found) and token.lemma_.lower() in _THINGS:
+            return None  # "the Yemen crisis" is not Yemen acting
         return min(found, key=lambda f: (f[0], f[1]))[2]
 
     def place_in(self, token: Token) -> PlaceRecord | None:
@@ -484,7 +502,7 @@ def _chain(trigger: Token) -> list[Token]:
         for child in node.children:
             if child.dep_ in ("xcomp", "dobj", "advcl", "acl") and child not in chain:
                 if child.dep_ == "advcl" and any(g.dep_ in ("nsubj", "nsubjpass", "mark") for g in child.children):
-                    continue  # "after rebels boycotted ...": another clause, another event
+                    continue  # "after the unions walked out ...": another clause, another event
                 chain.append(child)
                 frontier.append(child)
     return chain
@@ -495,6 +513,14 @@ def _future(trigger: Token) -> bool:
         if child.dep_ == "aux" and child.lower_ in ("will", "shall", "'ll", "wo"):
             return True
     return False
+
+
+def _willing(trigger: Token) -> bool:
+    """ "is ready to send", "is willing to provide": the trigger is the complement of readiness."""
+    head = trigger.head
+    return trigger.dep_ == "xcomp" and head.lemma_.lower() in ("ready", "willing", "prepared", "eager") or (
+        trigger.dep_ == "xcomp" and head.lemma_.lower() == "be" and any(c.lemma_.lower() in ("ready", "willing") for c in head.children)
+    )
 
 
 def _lemma_in(token: Token, lemmas: frozenset[str]) -> bool:

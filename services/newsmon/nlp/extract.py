@@ -119,8 +119,6 @@ class Extractor:
         anatomy = layout.body_anatomy
         if anatomy.dateline_place or anatomy.dateline_agency:
             place = next((p for p in enriched.places if anatomy.dateline_place and p.name.lower() == anatomy.dateline_place.lower()), None)
-            if place is None and anatomy.dateline_place:
-                place = next((p for p in enriched.places), None) if False else None
             enriched.dateline = Dateline(
                 place=anatomy.dateline_place, agency=anatomy.dateline_agency,
                 lat=place.lat if place else None, lon=place.lon if place else None,

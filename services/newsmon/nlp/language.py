@@ -59,7 +59,8 @@ def detect_language(text: str) -> str | None:
     if len(words) < MIN_WORDS:
         return None
     scores = {code: sum(1 for w in words if w in stop) for code, stop in _PROFILES.items()}
-    best = max(scores, key=scores.__getitem__)
-    if scores[best] < max(2, 0.05 * len(words)):
-        return None
+    ranked = sorted(scores, key=scores.__getitem__, reverse=True)
+    best, runner_up = ranked[0], ranked[1]
+    if scores[best] < max(3, 0.08 * len(words)) or scores[best] - scores[runner_up] < 2:
+        return None  # too few function words, or two languages too close to call: say nothing
     return best

@@ -42,7 +42,8 @@ class PlaceResolver:
             if found:
                 self._record(places, found)
         for ent in doc.ents:
-            if ent.label_ not in PLACE_LABELS or self.kb.country_of(ent.text):
+            misread = ent.label_ == "ORG" and len(ent) == 1 and self.gazetteer.has(ent.text)  # "Idlib" as ORG
+            if (ent.label_ not in PLACE_LABELS and not misread) or self.kb.country_of(ent.text):
                 continue
             if self.kb.known(ent.text):
                 continue  # an organisation or a metonym ("the Kremlin"), not a place
@@ -61,12 +62,6 @@ class PlaceResolver:
         if key not in places:
             places[key] = PlaceRecord(found.name, found.country, found.lat, found.lon)
         return places[key]
-
-    def place_of(self, doc: Doc, token_index: int) -> PlaceRecord | None:
-        for place in doc._.newsmon_places or ():
-            if token_index in place.tokens:
-                return place
-        return None
 
 
 @Language.factory("newsmon_places", default_config={"knowledge_dir": None})

@@ -1,0 +1,71 @@
+"""Actor resolution on articles written for these tests."""
+
+
+def actor(enriched, name):
+    found = [a for a in enriched.actors if a.name == name]
+    assert found, [a.name for a in enriched.actors]
+    return found[0]
+
+
+BODY = (
+    "ANKARA (Reuters) - Turkish President Recep Tayyip Erdogan and Iranian President Hassan Rouhani discussed trade "
+    "in a telephone call on Friday, Turkey's foreign ministry said.\n\n"
+    "Erdogan told Rouhani that the two countries should double their trade, the foreign ministry said.\n\n"
+    "Rebels in the north of the country said they would not attend the next round of talks.\n\n"
+    "(Reporting by Ayse Example; Editing by Tom Sample)"
+)
+
+
+def test_surnames_join_the_full_name(extract_text):
+    enriched = extract_text(BODY, title="Erdogan and Rouhani discuss trade")
+    erdogan = actor(enriched, "Recep Tayyip Erdogan")
+    assert (erdogan.country, erdogan.role) == ("TUR", "President")
+    assert [m.field for m in erdogan.mentions].count("title") == 1
+    assert len(erdogan.mentions) == 3
+    assert actor(enriched, "Hassan Rouhani").country == "IRN"
+
+
+def test_demonyms_and_possessives_name_countries_and_institutions(extract_text):
+    enriched = extract_text(BODY, title="Erdogan and Rouhani discuss trade")
+    assert "Turkish" in actor(enriched, "Turkey").aliases
+    assert "Iranian" in actor(enriched, "Iran").aliases
+    ministry = actor(enriched, "Turkish Foreign Ministry")
+    assert (ministry.country, ministry.sector) == ("TUR", "GOV") and len(ministry.mentions) == 2
+
+
+def test_credits_and_agency_are_not_actors(extract_text):
+    enriched = extract_text(BODY, title="Erdogan and Rouhani discuss trade")
+    names = {a.name for a in enriched.actors}
+    assert not names & {"Ayse Example", "Tom Sample", "Reuters"}
+    assert enriched.authors == ["Ayse Example"] and enriched.editors == ["Tom Sample"]
+    assert enriched.dateline.place == "Ankara" and enriched.dateline.lat is not None
+
+
+def test_rebels_take_the_conflict_country(extract_text):
+    body = (
+        "Yemeni government forces and rebels clashed near the port, Yemen's defence ministry said.\n\n"
+        "The rebels said they had repelled the attack."
+    )
+    enriched = extract_text(body)
+    rebels = actor(enriched, "Yemeni rebels")
+    assert (rebels.country, rebels.sector, rebels.type) == ("YEM", "REB", "group")
+
+
+def test_the_kb_overrides_the_model(extract_text):
+    enriched = extract_text("U.N. envoy Staffan de Mistura met Bashar al-Assad in Damascus.", published="2016-05-02")
+    mistura = actor(enriched, "Staffan de Mistura")
+    assert mistura.type == "person" and mistura.country == "IGO"
+    assert actor(enriched, "Bashar al-Assad").role == "President"
+
+
+def test_role_comes_from_the_kb_on_the_publication_date(extract_text):
+    enriched = extract_text("Medvedev and Putin discussed the economy with regional governors.", published="2010-06-01")
+    assert actor(enriched, "Vladimir Putin").role == "Prime Minister"
+    assert actor(enriched, "Dmitry Medvedev").role == "President"
+
+
+def test_entities_link_to_actors(extract_text):
+    enriched = extract_text(BODY, title="Erdogan and Rouhani discuss trade")
+    linked = {e.text: e.actor_id for e in enriched.entities if e.field == "body"}
+    assert linked["Erdogan"] == "recep-tayyip-erdogan"
+    assert linked["ANKARA"] is None

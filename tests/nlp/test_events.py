@@ -1,0 +1,92 @@
+"""Each event pattern family on sentences written for these tests (published Saturday 2017-03-18)."""
+
+from datetime import date
+
+import pytest
+
+
+def only_event(enriched):
+    assert len(enriched.events) == 1, [(e.type, e.trigger) for e in enriched.events]
+    return enriched.events[0]
+
+
+def countries(event):
+    return (event.source.country if event.source else None, event.target.country if event.target else None)
+
+
+@pytest.mark.parametrize(
+    "sentence, kind, cameo, source, target",
+    [
+        ("Egyptian Foreign Minister Sameh Shoukry met his Jordanian counterpart Ayman Safadi in Amman on Tuesday.", "CONSULT", "040", "EGY", "JOR"),
+        ("Prime Minister Narendra Modi spoke by telephone with Japan's prime minister on Monday.", "CONSULT", "041", "IND", "JPN"),
+        ("Iran and Iraq agreed on Sunday to hold border talks in Baghdad on April 12.", "AGREE", "036", "IRN", "IRQ"),
+        ("Germany and Poland agreed to cooperate on energy security.", "COOPERATE", "060", "DEU", "POL"),
+        ("The German chancellor praised Greece for its reforms.", "SUPPORT", "051", "DEU", "GRC"),
+        ("Japan sent humanitarian aid to the Philippines after the typhoon.", "AID", "070", "JPN", "PHL"),
+        ("Turkey will send aid to Syria.", "AGREE", "033", "TUR", "SYR"),
+        ("Russia withdrew its troops from the Ukrainian city of Kherson on Friday.", "RETREAT", "0874", "RUS", None),
+        ("The Libyan prime minister resigned on Thursday.", "CONCEDE", "0831", "LBY", None),
+        ("The European Union urged Serbia to hold new elections.", "REQUEST", "020", "IGO", "SRB"),
+        ("Israel accused Hezbollah of firing rockets at its northern towns.", "ACCUSE", "112", "ISR", "LBN"),
+        ("Venezuela rejected the peace proposal put forward by Colombia.", "REJECT", "127", "VEN", None),
+        ("North Korea threatened South Korea with military action.", "THREATEN", "138", "PRK", "KOR"),
+        ("Thousands of protesters demonstrated against the government in Caracas.", "PROTEST", "141", "VEN", None),
+        ("The United States imposed sanctions on Iran on Wednesday.", "SANCTION", "163", "USA", "IRN"),
+        ("China deployed troops to the border with India.", "MOBILIZE", "154", "CHN", None),
+        ("Egyptian police arrested dozens of Muslim Brotherhood supporters in Cairo.", "COERCE", "173", "EGY", "EGY"),
+        ("Houthi rebels attacked Saudi Arabia with drones.", "ASSAULT", "195", "YEM", "SAU"),
+    ],
+)
+def test_pattern_families(extract_text, sentence, kind, cameo, source, target):
+    event = only_event(extract_text(sentence))
+    assert (event.type, event.cameo) == (kind, cameo)
+    assert countries(event) == (source, target)
+    assert event.evidence[0].sentence == sentence
+    assert event.trigger in sentence
+
+
+def test_dates_resolve_against_publication(extract_text):
+    met = only_event(extract_text("Egyptian Foreign Minister Sameh Shoukry met his Jordanian counterpart Ayman Safadi in Amman on Tuesday."))
+    assert met.date == date(2017, 3, 14)  # the Tuesday before a Saturday paper
+    planned = only_event(extract_text("Iran and Iraq agreed on Sunday to hold border talks in Baghdad on April 12."))
+    assert planned.date == date(2017, 4, 12) and planned.modality == "planned"
+
+
+def test_location_has_coordinates(extract_text):
+    event = only_event(extract_text("Egyptian police arrested dozens of Muslim Brotherhood supporters in Cairo."))
+    assert event.location is not None and event.location.name == "Cairo"
+    assert event.location.lat == pytest.approx(30.06, abs=0.1)
+
+
+def test_negation(extract_text):
+    event = only_event(extract_text("Pakistan did not attack India."))
+    assert event.negated and countries(event) == ("PAK", "IND")
+
+
+def test_future_is_planned(extract_text):
+    event = only_event(extract_text("Turkey will send aid to Syria."))
+    assert event.modality == "planned"
+
+
+def test_refusal_codes_the_complement_with_its_modality(extract_text):
+    event = only_event(extract_text("Serbian troops refused to withdraw from the town, the army said."))
+    assert event.type == "REJECT"
+
+
+def test_the_same_event_twice_is_one_event_with_two_evidences(extract_text):
+    body = (
+        "Chile and Peru agreed on Monday to cooperate on fisheries.\n\n"
+        "Officials said Chile and Peru agreed to cooperate on fisheries after a long dispute."
+    )
+    enriched = extract_text(body)
+    cooperation = [e for e in enriched.events if e.type == "COOPERATE"]
+    assert len(cooperation) == 1 and len(cooperation[0].evidence) == 2
+
+
+def test_no_actor_no_event(extract_text):
+    assert extract_text("Somebody attacked the building at night.").events == []
+
+
+def test_sports_results_are_not_assaults(extract_text):
+    enriched = extract_text("Romania beat Lithuania 3-0 in a World Cup qualifier on Saturday .", published="1996-08-31")
+    assert [e for e in enriched.events if e.type == "ASSAULT"] == []
