@@ -8,9 +8,15 @@ A missing sample is a failure, never a skip.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from support import RunningWorker, SmtpPeer
+
+from newsmon.alerts.receiver import WebhookReceiver
+from newsmon.config import Settings, load_settings
+from newsmon.scratch import drop_scratch, scratch_settings
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SEED_PUBLISHED_AT = "2017-03-18"
@@ -44,12 +50,6 @@ def seed_article_path() -> Path:
 # its own topics and indices (a run prefix), so leftovers of `make run` or of an earlier
 # session never leak into assertions. Unreachable services fail the tests: never a skip.
 
-import uuid  # noqa: E402
-from collections.abc import Iterator  # noqa: E402
-
-from support import HttpPeer, RunningWorker, SmtpPeer, free_port  # noqa: E402
-
-from newsmon.config import Settings, load_settings  # noqa: E402
 
 
 @pytest.fixture(scope="session")
@@ -74,9 +74,9 @@ def smtp_peer() -> Iterator[SmtpPeer]:
 
 
 @pytest.fixture(scope="session")
-def http_peer() -> Iterator[HttpPeer]:
+def http_peer() -> Iterator[WebhookReceiver]:
     """A real HTTP server that receives webhook and Slack alerts."""
-    peer = HttpPeer()
+    peer = WebhookReceiver()
     yield peer
     peer.close()
 
@@ -84,41 +84,9 @@ def http_peer() -> Iterator[HttpPeer]:
 @pytest.fixture(scope="session")
 def isolated(stack: Settings, smtp_peer: SmtpPeer) -> Iterator[Settings]:
     """Settings of this test session: the shared stack, but topics and indices of our own."""
-    run = f"t{uuid.uuid4().hex[:8]}"
-    settings = stack.model_copy(update={
-        "articles_topic": f"{run}.news.articles",
-        "enriched_topic": f"{run}.news.enriched",
-        "dlq_topic": f"{run}.news.articles.dlq",
-        "alerts_topic": f"{run}.news.alerts",
-        "alert_rules_topic": f"{run}.news.alert-rules",
-        "stories_topic": f"{run}.news.stories",
-        "smtp_host": "127.0.0.1",
-        "smtp_port": smtp_peer.port,
-        "index_prefix": f"{run}-news",
-        "worker_id": f"newsmon-{run}",
-        "web_port": free_port(),
-        "worker_processes": 1,
-    })
+    settings = scratch_settings(stack, prefix="t", worker_processes=1, smtp_host="127.0.0.1", smtp_port=smtp_peer.port)
     yield settings
-    _drop_run(settings, run)
-
-
-def _drop_run(settings: Settings, run: str) -> None:
-    from kafka import KafkaAdminClient
-
-    from newsmon.index.client import make_client
-    from newsmon.stream.kafka import kafka_python_options
-
-    es = make_client(settings)
-    es.options(ignore_status=404).indices.delete(index=f"{run}-*", expand_wildcards="all")
-    es.options(ignore_status=404).indices.delete_index_template(name=f"{run}-*")
-    admin = KafkaAdminClient(**kafka_python_options(settings))
-    try:
-        ours = [t for t in admin.list_topics() if t.startswith(run) or t.startswith(f"newsmon-{run}")]
-        if ours:
-            admin.delete_topics(ours)
-    finally:
-        admin.close()
+    drop_scratch(settings)
 
 
 @pytest.fixture(scope="session")

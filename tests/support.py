@@ -2,19 +2,13 @@
 
 from __future__ import annotations
 
-import socket
 import subprocess
 import time
 
 import pytest
 
 from newsmon.config import Settings
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from newsmon.scratch import free_port
 
 
 class RunningWorker:
@@ -47,54 +41,6 @@ def wait_for(predicate, timeout: float = 60, interval: float = 0.5, what: str = 
         if time.monotonic() > deadline:
             pytest.fail(f"timed out after {timeout:.0f}s waiting for {what}", pytrace=False)
         time.sleep(interval)
-
-
-class HttpPeer:
-    """A real HTTP server on loopback that records what it receives (for webhook and Slack alerts).
-
-    ``fail_paths`` maps a path to how many times it answers 500 before answering 200 (-1: always).
-    """
-
-    def __init__(self) -> None:
-        import http.server
-        import threading
-
-        self.requests: list[dict] = []
-        self.fail_paths: dict[str, int] = {}
-        self._lock = threading.Lock()
-        peer = self
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def do_POST(self):  # noqa: N802 - the stdlib's name
-                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-                with peer._lock:
-                    remaining = peer.fail_paths.get(self.path, 0)
-                    status = 500 if remaining != 0 else 200
-                    if remaining > 0:
-                        peer.fail_paths[self.path] = remaining - 1
-                    peer.requests.append({"path": self.path, "headers": dict(self.headers), "body": body,
-                                          "status": status, "at": time.time()})
-                self.send_response(status)
-                self.end_headers()
-                self.wfile.write(b"ok" if status == 200 else b"broken")
-
-            def log_message(self, *args):  # keep test output clean
-                pass
-
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.port = self.server.server_address[1]
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-
-    def url(self, path: str) -> str:
-        return f"http://127.0.0.1:{self.port}{path}"
-
-    def received(self, path: str) -> list[dict]:
-        with self._lock:
-            return [r for r in self.requests if r["path"] == path]
-
-    def close(self) -> None:
-        self.server.shutdown()
 
 
 class SmtpPeer:

@@ -2,8 +2,9 @@
 
 The agent takes batches off ``news.articles`` without acknowledging them
 (``noack_take``), hands each batch to :class:`~newsmon.stream.processor.BatchProcessor`,
-and acknowledges the messages only when the processor returned, i.e. when each one is
-indexed or dead-lettered. Faust commits acknowledged offsets every
+and acknowledges the messages only when the processor completed it, i.e. when each one is
+indexed or dead-lettered. While one batch completes, the next is already being enriched;
+batches complete in the order they were read. Faust commits acknowledged offsets every
 ``broker_commit_interval`` seconds, so a crash replays at most the uncommitted tail,
 which re-indexes under the same ids.
 """
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections import deque
 from typing import Any
 
 from collections.abc import Awaitable, Callable
@@ -46,8 +48,10 @@ from .processor import BatchProcessor, Producer
 log = logging.getLogger(__name__)
 
 # Unexpected failures of a whole batch (not bad input: that is dead-lettered) are retried
-# this many times before the agent gives up and Faust restarts it from the last commit.
+# this many times before the worker stops, to be restarted from the last commit.
 BATCH_ATTEMPTS = 5
+# Batches in flight at once: one being enriched while the one before it completes.
+PIPELINE_DEPTH = 2
 
 
 def _credentials(settings: Settings) -> Any:
@@ -106,7 +110,7 @@ class Worker:
         self.processor = BatchProcessor(
             settings,
             self.pool,
-            ArticleIndexer(self.es, settings.articles_index),
+            ArticleIndexer(self.es, settings.articles_index, settings.events_index),
             send_enriched,
             send_dead_letters,
             health=self.health,
@@ -233,27 +237,42 @@ def create_app(settings: Settings) -> faust.App:
 
     install_api(app, worker.rules, worker.put_rule, worker.delete_rule, lambda prepared: worker.pool.enrich(prepared))
 
+    async def retrying(step: Callable[[], Awaitable], what: str):
+        """Run a batch step; failures that are not about the input (those are dead-lettered) are retried,
+        and if they persist the worker stops, so a supervisor restarts it from the last commit."""
+        for attempt in range(1, BATCH_ATTEMPTS + 1):
+            try:
+                return await step()
+            except Exception as exc:  # noqa: BLE001 - retried, then fatal
+                worker.health.error(f"{what} failed (attempt {attempt}): {exc!r}")
+                log.exception("%s failed (attempt %d/%d)", what, attempt, BATCH_ATTEMPTS)
+                if attempt == BATCH_ATTEMPTS:
+                    await app.crash(exc)
+                    raise
+                await asyncio.sleep(min(2**attempt, 30))
+
+    async def run_batch(events, previous: asyncio.Task | None) -> None:
+        messages = [
+            SourceMessage(e.message.key, e.message.value, e.message.topic, e.message.partition, e.message.offset)
+            for e in events
+        ]
+        batch = await retrying(lambda: worker.processor.enrich(messages), "enriching a batch")
+        if previous is not None:
+            await previous  # complete batches in the order they were read
+        await retrying(lambda: worker.processor.complete(batch), "completing a batch")
+        for event in events:
+            event.ack()
+
     @app.agent(articles)
     async def enrich_articles(stream):
+        # Two batches in flight: the next is enriched while the previous is indexed and alerted on.
+        in_flight: deque[asyncio.Task] = deque()
         async for events in stream.noack_take(settings.batch_size, within=settings.batch_linger_s):
             while worker.processor is None:  # messages can arrive before the model finished loading
                 await asyncio.sleep(0.1)
-            messages = [
-                SourceMessage(e.message.key, e.message.value, e.message.topic, e.message.partition, e.message.offset)
-                for e in events
-            ]
-            for attempt in range(1, BATCH_ATTEMPTS + 1):
-                try:
-                    await worker.processor.process(messages)
-                    break
-                except Exception as exc:  # noqa: BLE001 - retried, then re-raised
-                    worker.health.error(f"batch failed (attempt {attempt}): {exc!r}")
-                    log.exception("batch of %d failed (attempt %d/%d)", len(messages), attempt, BATCH_ATTEMPTS)
-                    if attempt == BATCH_ATTEMPTS:
-                        raise
-                    await asyncio.sleep(min(2**attempt, 30))
-            for event in events:
-                event.ack()
+            in_flight.append(asyncio.create_task(run_batch(events, in_flight[-1] if in_flight else None)))
+            while len(in_flight) >= PIPELINE_DEPTH or (in_flight and in_flight[0].done()):
+                await in_flight.popleft()
 
     @app.page("/healthz")
     async def healthz(web, request):

@@ -16,9 +16,11 @@ Stages, in order:
 6. **alert**: alert rules are matched and alerts delivered (see :mod:`newsmon.alerts`).
 7. **dead letters**: written to ``news.articles.dlq``, awaited.
 
-Commit rule: :meth:`BatchProcessor.process` returns only when every message of the batch
+Commit rule: :meth:`BatchProcessor.complete` returns only when every message of the batch
 is either indexed (and published) or dead-lettered; only then does the caller acknowledge
-the messages so their offsets may be committed. If the process dies before that, the batch
+the messages so their offsets may be committed. :meth:`BatchProcessor.enrich` (stages 1-3)
+has no effect outside the worker, so the caller may run it for the next batch while the
+previous one completes; completing is strictly in order. If the process dies before that, the batch
 is redelivered and re-indexed under the same ids: at-least-once delivery, exactly-once
 documents.
 """
@@ -58,6 +60,16 @@ class BatchOutcome:
     dead_letters: list[DeadLetter] = field(default_factory=list)
 
 
+@dataclass
+class EnrichedBatch:
+    """A batch after stages 1 to 3: what the later stages need, and the dead letters so far."""
+
+    enriched: list[EnrichedArticle] = field(default_factory=list)
+    signatures: list[list[int]] = field(default_factory=list)
+    source_of: dict[str, SourceMessage] = field(default_factory=dict)
+    dead_letters: list[DeadLetter] = field(default_factory=list)
+
+
 class BatchProcessor:
     """Takes a batch of source messages through the stages above. Never raises for bad input."""
 
@@ -88,7 +100,13 @@ class BatchProcessor:
         return self.metrics.stage_seconds.labels(stage).time()
 
     async def process(self, messages: Sequence[SourceMessage]) -> BatchOutcome:
-        outcome = BatchOutcome()
+        """All stages of one batch, in order."""
+        return await self.complete(await self.enrich(messages))
+
+    async def enrich(self, messages: Sequence[SourceMessage]) -> EnrichedBatch:
+        """Stages 1 to 3 (decode, prepare, enrich). No side effects outside this process, so the
+        next batch may be enriched while the previous one is still being completed."""
+        batch = EnrichedBatch()
         self.metrics.articles_in.inc(len(messages))
         self.metrics.batch_size.observe(len(messages))
 
@@ -100,32 +118,35 @@ class BatchProcessor:
                     article = parse_article(message.value or b"", key=key)
                     prepared.append((message, prepare(article, max_body_chars=self.settings.max_body_chars)))
                 except InvalidArticle as exc:
-                    outcome.dead_letters.append(DeadLetter(message, "decode", exc.reason))
+                    batch.dead_letters.append(DeadLetter(message, "decode", exc.reason))
                 except UnicodeDecodeError as exc:
-                    outcome.dead_letters.append(DeadLetter(message, "decode", f"message key is not UTF-8: {exc}"))
+                    batch.dead_letters.append(DeadLetter(message, "decode", f"message key is not UTF-8: {exc}"))
 
         with self._timed("enrich"):
             results = await self.pool.enrich([p for _, p in prepared])
-        enriched: list[EnrichedArticle] = []
-        signatures: list[list[int]] = []
-        source_of: dict[str, SourceMessage] = {}
         for (message, _), result in zip(prepared, results):
-            source_of[result.article_id] = message
+            batch.source_of[result.article_id] = message
             if result.enriched is None:
-                outcome.dead_letters.append(DeadLetter(message, "enrich", result.error or "extraction failed"))
+                batch.dead_letters.append(DeadLetter(message, "enrich", result.error or "extraction failed"))
             else:
-                enriched.append(result.enriched)
-                signatures.append(result.signature or [])
-        self.metrics.enriched.inc(len(enriched))
+                batch.enriched.append(result.enriched)
+                batch.signatures.append(result.signature or [])
+        self.metrics.enriched.inc(len(batch.enriched))
+        return batch
 
+    async def complete(self, batch: EnrichedBatch) -> BatchOutcome:
+        """Stages 4 to 7 (story, index, publish, alert, dead letters). Batches must be completed in
+        the order they were read, so the last version of an article is the one that stays."""
+        outcome = BatchOutcome(dead_letters=list(batch.dead_letters))
+        enriched = batch.enriched
         if self.story_stage is not None and enriched:
             with self._timed("story"):
-                await self.story_stage(list(zip(enriched, signatures)))
+                await self.story_stage(list(zip(enriched, batch.signatures)))
 
         with self._timed("index"):
             rejected = await self._index_until_done(enriched)
         for article_id, reason in rejected.items():
-            outcome.dead_letters.append(DeadLetter(source_of[article_id], "index", reason))
+            outcome.dead_letters.append(DeadLetter(batch.source_of[article_id], "index", reason))
         indexed = [a for a in enriched if a.id not in rejected]
         outcome.indexed = [a.id for a in indexed]
         self.metrics.indexed.inc(len(indexed))

@@ -1,0 +1,70 @@
+"""A small webhook receiver on loopback that records what it is sent.
+
+For trying alert rules out, and used by the tests and ``newsmon bench`` as the real peer
+that webhook and Slack alerts are delivered to. ``fail_paths`` makes a path answer 500 a
+number of times (-1: always) before it answers 200, to exercise retries.
+"""
+
+from __future__ import annotations
+
+import http.server
+import threading
+import time
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Received:
+    path: str
+    headers: dict[str, str]
+    body: bytes
+    status: int
+    at: float = field(default_factory=time.time)
+
+
+class WebhookReceiver:
+    def __init__(self, host: str = "127.0.0.1", port: int = 0):
+        self.requests: list[Received] = []
+        self.fail_paths: dict[str, int] = {}
+        self._lock = threading.Lock()
+        receiver = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self):  # noqa: N802 - the stdlib's name
+                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                with receiver._lock:
+                    remaining = receiver.fail_paths.get(self.path, 0)
+                    if remaining > 0:
+                        receiver.fail_paths[self.path] = remaining - 1
+                    status = 500 if remaining != 0 else 200
+                    receiver.requests.append(Received(self.path, dict(self.headers), body, status))
+                self.send_response(status)
+                self.end_headers()
+                self.wfile.write(b"ok" if status == 200 else b"failing on purpose")
+
+            def log_message(self, *args):  # quiet
+                pass
+
+        self.server = http.server.ThreadingHTTPServer((host, port), Handler)
+        self.port = self.server.server_address[1]
+        self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self._thread.start()
+
+    @property
+    def url(self) -> str:
+        return self.url_for("/")
+
+    def url_for(self, path: str) -> str:
+        return f"http://{self.server.server_address[0]}:{self.port}{path}"
+
+    def received(self, path: str | None = None) -> list[Received]:
+        with self._lock:
+            return [r for r in self.requests if path is None or r.path == path]
+
+    def reset(self) -> None:
+        with self._lock:
+            self.requests.clear()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
