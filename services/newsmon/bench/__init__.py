@@ -1,0 +1,1 @@
+"""Benchmarks: a corpus of our own and the measurements behind `newsmon bench`."""
