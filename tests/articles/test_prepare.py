@@ -29,5 +29,10 @@ def test_content_hash_is_of_the_text_as_received():
     assert a.article.body == b.article.body and a.content_hash != b.content_hash
 
 
+def test_strip_html_drops_the_head_scripts_and_styles():
+    page = "<html><head><title>Site name</title><style>p{}</style></head><body><p>Text</p><script>x()</script></body></html>"
+    assert strip_html(page) == "Text"
+
+
 def test_strip_html_keeps_blocks_apart():
     assert strip_html("<div>a</div><div>b<br>c</div>") == "a\n\nb\n\nc"

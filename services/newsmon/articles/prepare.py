@@ -14,7 +14,7 @@ from newsmon.models import Article
 from .ids import content_hash
 
 _TAG = re.compile(r"<\s*/?\s*([a-zA-Z][a-zA-Z0-9]*)\b[^>]*>")
-_DROP_BLOCKS = re.compile(r"<(script|style|noscript|template)\b[^>]*>.*?</\1\s*>", re.S | re.I)
+_DROP_BLOCKS = re.compile(r"<(head|script|style|noscript|template|svg)\b[^>]*>.*?</\1\s*>", re.S | re.I)
 _BREAKS = re.compile(r"<\s*(br|/p|/div|/h[1-6]|/li|/tr|/blockquote)\s*/?\s*>", re.I)
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
 _HTML_HINTS = {"p", "div", "span", "br", "html", "body", "a", "b", "i", "em", "strong", "h1", "h2", "h3", "li", "ul", "script", "style", "table", "head"}

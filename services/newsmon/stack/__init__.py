@@ -234,14 +234,20 @@ def up(settings: Settings | None = None, echo: Echo = print) -> StackStatus:
     return status(settings)
 
 
-def down(settings: Settings | None = None, echo: Echo = print) -> StackStatus:
-    """Stop the servers ``up`` started (TERM, then KILL after a grace period). Data is kept."""
+def down(settings: Settings | None = None, echo: Echo = print, only: tuple[str, ...] = (KAFKA, ELASTICSEARCH)) -> StackStatus:
+    """Stop the servers ``up`` started (TERM, then KILL after a grace period). Data is kept.
+
+    ``only`` names the servers to stop (``"kafka"``, ``"elasticsearch"``); the fault-tolerance
+    tests stop one and let ``up`` start it again.
+    """
     settings = settings or get_settings()
     plan = _plan(settings)
     paths = plan.paths
     paths.run.mkdir(parents=True, exist_ok=True)
     with processes.locked(paths.lock):
         for name, pid_file in ((ELASTICSEARCH, paths.es_pid), (KAFKA, paths.kafka_pid)):
+            if name not in only:
+                continue
             pid = _ours(plan, name)
             if pid is None:
                 echo(f"{name}: not running")

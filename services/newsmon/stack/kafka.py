@@ -57,6 +57,10 @@ def render_server_properties(host: str, port: int, data_dir: Path, partitions: i
         "share.coordinator.state.topic.replication.factor=1",
         "share.coordinator.state.topic.min.isr=1",
         "group.initial.rebalance.delay.ms=0",
+        # Accept articles up to 32 MB (the worker truncates long bodies and flags them; a 20 MB
+        # article must reach it to be truncated rather than be refused at the door).
+        "message.max.bytes=33554432",
+        "replica.fetch.max.bytes=33554432",
     ]
     return "\n".join(lines) + "\n"
 

@@ -51,8 +51,10 @@ def ssl_context(settings: Settings) -> ssl.SSLContext | None:
 def topic_specs(settings: Settings) -> list[NewTopic]:
     """The topics newsmon uses. Rules are a compacted topic: the latest version of each rule lives for ever."""
     n = settings.topic_partitions
+    # Articles up to 32 MB get in (and are truncated by the worker, flagged) rather than refused.
+    large = {"max.message.bytes": str(32 * 1024 * 1024)}
     return [
-        NewTopic(settings.articles_topic, n, 1),
+        NewTopic(settings.articles_topic, n, 1, topic_configs=large),
         NewTopic(settings.enriched_topic, n, 1),
         NewTopic(settings.dlq_topic, 1, 1),
         NewTopic(settings.alerts_topic, 1, 1),

@@ -36,8 +36,6 @@ class ArticlePublisher:
                 linger_ms=10,
                 max_request_size=32 * 1024 * 1024,
                 compression_type="gzip",
-                key_serializer=lambda k: k.encode("utf-8"),
-                value_serializer=lambda v: json.dumps(v, ensure_ascii=False).encode("utf-8"),
                 **kafka_python_options(settings),
             )
         except KafkaTimeoutError:
@@ -51,7 +49,8 @@ class ArticlePublisher:
         self.publish_raw(article.id, article.model_dump(mode="json", exclude_none=True))
 
     def publish_raw(self, key: str, value: Any) -> None:
-        future = self._producer.send(self.topic, key=key, value=value)
+        encoded = json.dumps(value, ensure_ascii=False).encode("utf-8")
+        future = self._producer.send(self.topic, key=key.encode("utf-8"), value=encoded)
         future.add_errback(lambda exc, key=key: self._failures.append(f"{key}: {exc}"))
 
     def flush(self, timeout: float = 60) -> None:
