@@ -26,6 +26,7 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "events": ("newsmon.cli.events:events", "List extracted events, filtered by actor, country, type, topic, date."),
     "es": ("newsmon.cli.es:es", "Install or upgrade Elasticsearch index templates and aliases."),
     "reindex": ("newsmon.cli.reindex:reindex", "Re-derive events and topics of stored articles after a pipeline upgrade."),
+    "reprocess": ("newsmon.cli.reprocess:reprocess", "Run articles stored since a date through the current pipeline again."),
     "kibana": ("newsmon.cli.kibana:kibana", "Import the Kibana data views, searches and dashboard."),
     "bench": ("newsmon.cli.bench:bench", "Measure throughput, latency and memory on the local stack."),
 }

@@ -52,6 +52,7 @@ log = logging.getLogger(__name__)
 BATCH_ATTEMPTS = 5
 # Batches in flight at once: one being enriched while the one before it completes.
 PIPELINE_DEPTH = 2
+LAG_INTERVAL_S = 5.0
 
 
 def _credentials(settings: Settings) -> Any:
@@ -273,6 +274,22 @@ def create_app(settings: Settings) -> faust.App:
             in_flight.append(asyncio.create_task(run_batch(events, in_flight[-1] if in_flight else None)))
             while len(in_flight) >= PIPELINE_DEPTH or (in_flight and in_flight[0].done()):
                 await in_flight.popleft()
+
+    @app.timer(interval=LAG_INTERVAL_S)
+    async def measure_lag() -> None:
+        """Consumer lag per partition (end offset minus committed offset) for /metrics and `newsmon status`."""
+        consumer = app.consumer
+        partitions = [tp for tp in consumer.assignment() if tp.topic == settings.articles_topic]
+        if not partitions:
+            return
+        ends = await consumer.highwaters(*partitions)
+        # Faust keeps the committed offset (the next one to read) per partition, with no public accessor.
+        committed = getattr(consumer, "_committed_offset", {})
+        for tp in partitions:
+            done = committed.get(tp)
+            if done is None:
+                done = await consumer.position(tp) or 0
+            worker.metrics.consumer_lag.labels(str(tp.partition)).set(max(0, ends[tp] - done))
 
     @app.page("/healthz")
     async def healthz(web, request):
