@@ -32,7 +32,8 @@ def scratch_settings(settings: Settings, prefix: str = "scratch", **overrides) -
         "worker_id": f"newsmon-{run}",
         "web_port": free_port(),
     }
-    return settings.model_copy(update={**names, **overrides})
+    # Validated (not model_copy) so overrides get their proper types, e.g. secrets as SecretStr.
+    return type(settings).model_validate({**settings.model_dump(), **names, **overrides})
 
 
 def scratch_run(settings: Settings) -> str:

@@ -88,7 +88,8 @@ def add(name, query, channels, digest, throttle, secret, disabled):
     _write(settings, lambda w: w.put(rule))
     out_console.print(f"{'replaced' if existing else 'added'} rule {escape(rule.name)}: {escape(rule.query)} -> "
                       f"{', '.join(c.name for c in rule.channels)}", highlight=False)
-    if any(c.type == "webhook" for c in rule.channels) and existing is None:
+    if any(c.type == "webhook" for c in rule.channels) and existing is None and not secret:
+        # Generated, so shown this once: the receiver needs it to check X-Newsmon-Signature.
         out_console.print(f"webhook secret (for X-Newsmon-Signature): {rule.secret.get_secret_value()}", highlight=False)
 
 

@@ -23,6 +23,7 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "eval": ("newsmon.cli.eval:eval_command", "Score extraction against annotated data, beside the raw model."),
     "topics": ("newsmon.cli.topics:topics", "List, check and validate configured topics."),
     "alerts": ("newsmon.cli.alerts:alerts", "Manage keyword alert rules."),
+    "status": ("newsmon.cli.status:status", "Show the stack, the worker, consumer lag, last-minute throughput and the last errors."),
     "events": ("newsmon.cli.events:events", "List extracted events, filtered by actor, country, type, topic, date."),
     "es": ("newsmon.cli.es:es", "Install or upgrade Elasticsearch index templates and aliases."),
     "reindex": ("newsmon.cli.reindex:reindex", "Re-derive events and topics of stored articles after a pipeline upgrade."),
