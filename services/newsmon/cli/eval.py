@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
 import click
 
+CORPUS_ORDER = ("own", "seed", "plover", "conll", "all")
+
 
 def _samples_dir(explicit: Path | None) -> Path | None:
     if explicit is not None:
         return explicit
-    import os
-
     candidates = [os.environ.get("NEWSMON_SAMPLES_DIR"), Path.cwd().parent / "shared" / "samples", Path.cwd() / "../shared/samples"]
     for candidate in candidates:
         if candidate and (Path(candidate) / "seed-article.txt").is_file():
@@ -22,73 +23,114 @@ def _samples_dir(explicit: Path | None) -> Path | None:
 
 
 @click.command("eval")
-@click.option("--corpus", "corpora", multiple=True, type=click.Choice(["conll", "plover", "seed"]),
-              help="Development data to score on (default: all).")
+@click.option("--corpus", "corpora", multiple=True, type=click.Choice(["own", "seed", "plover", "conll"]),
+              help="Development data to score on (default: own, seed, plover, and conll when a CoNLL location is given).")
+@click.option("--conll", "conll_dir", type=click.Path(path_type=Path), envvar="NEWSMON_CONLL_DIR", show_envvar=True,
+              help="Folder with the CoNLL-2003 English training and development files (eng.train and eng.testa, "
+                   "or train.txt and valid.txt). The test split is never read. Not shipped: Reuters text.")
+@click.option("--conll-docs", type=click.IntRange(min=1), default=200, show_default=True,
+              help="CoNLL-2003 documents to score on, spread over the development and training files (half each).")
 @click.option("--samples-dir", type=click.Path(path_type=Path, file_okay=False),
               help="Folder holding seed-article.txt (default: NEWSMON_SAMPLES_DIR, else ../shared/samples).")
 @click.option("--repeat", type=int, default=3, show_default=True, help="Timed passes over the data for the throughput figures.")
 @click.option("--batch-size", type=int, default=32, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
-def eval_command(corpora: tuple[str, ...], samples_dir: Path | None, repeat: int, batch_size: int, as_json: bool) -> None:
+def eval_command(corpora: tuple[str, ...], conll_dir: Path | None, conll_docs: int, samples_dir: Path | None,
+                 repeat: int, batch_size: int, as_json: bool) -> None:
     """Score entities, actors and events on the development data, for the raw model and for newsmon.
 
     Entities: exact span and label, OntoNotes labels mapped to CoNLL's PER/ORG/LOC/MISC for both
     systems. Actors: name or alias, and country. Events: type, source country, target country.
     Throughput: articles per second of newsmon's Extractor and of the raw model's nlp.pipe on the
-    same texts, measured in this run.
+    same texts, measured in this run. One row per dataset and one for all of them together.
     """
     from newsmon.config import get_settings
     from newsmon.nlp import Extractor, load_model
-    from newsmon.nlp.evaluation import evaluate, load_development_data
+    from newsmon.nlp.evaluation import (
+        SHIPPED_CORPORA, ConllError, ConllTestSplitRefused, EvalDataError, evaluate, load_development_data,
+    )
 
-    settings = get_settings()
+    # by default every dataset; CoNLL-2003 only from a location the user gives (the report says so when not)
+    wanted = corpora or (*SHIPPED_CORPORA, "conll")
+    if corpora and "conll" in corpora and conll_dir is None:
+        click.echo("error: --corpus conll needs the CoNLL-2003 files: pass --conll DIR or set NEWSMON_CONLL_DIR "
+                   "(a folder with eng.train/eng.testa or train.txt/valid.txt; newsmon does not ship them)", err=True)
+        sys.exit(2)
     samples = _samples_dir(samples_dir)
-    wanted = corpora or ("conll", "plover", "seed")
-    if "seed" in wanted and samples is None:
-        click.echo("warning: seed-article.txt not found (set NEWSMON_SAMPLES_DIR); scoring without it", err=True)
-    docs = load_development_data(samples, wanted)
+    try:
+        docs, notes, conll_info = load_development_data(samples, wanted, conll_dir=conll_dir, conll_docs=conll_docs)
+    except ConllTestSplitRefused as exc:
+        click.echo(f"REFUSED: {exc}", err=True)
+        sys.exit(2)
+    except (ConllError, EvalDataError) as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)
     if not docs:
         click.echo("error: no development data selected", err=True)
         sys.exit(2)
+    settings = get_settings()
     extractor = Extractor(load_model(settings.spacy_model), batch_size=batch_size, knowledge_dir=settings.knowledge_dir)
     raw = load_model(settings.spacy_model)
     report = evaluate(docs, extractor, raw, batch_size=batch_size, repeat=repeat)
+    report.notes = notes
+    report.conll = conll_info
     if as_json:
         click.echo(json.dumps(report.as_dict(), indent=2))
         return
     _print(report)
 
 
+def _order(corpus: str) -> tuple[int, str]:
+    base = corpus.split("/")[0]
+    return (CORPUS_ORDER.index(base) if base in CORPUS_ORDER else len(CORPUS_ORDER), corpus)
+
+
 def _print(report) -> None:
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
     console = Console()
+    counts = report.documents
     for task, title in (("entities", "Entities (exact span + CoNLL label)"), ("actors", "Actors (name + country)"),
                         ("events", "Events (type, source country, target country)")):
-        corpora = sorted(set(report.scores["newsmon"][task]) | set(report.scores["raw"][task]), key=lambda c: (c == "all", c))
-        if not corpora:
+        rows = set(report.scores["newsmon"][task]) | set(report.scores["raw"][task])
+        rows |= {s for s in set(report.subsets["newsmon"][task]) | set(report.subsets["raw"][task])
+                 if sum(1 for other in report.subsets["newsmon"][task] if other.split("/")[0] == s.split("/")[0]) > 1}
+        if not rows:
             continue
         table = Table(title=title)
-        for column in ("corpus", "system", "P", "R", "F1", "tp", "fp", "fn"):
-            table.add_column(column, justify="left" if column in ("corpus", "system") else "right")
-        for corpus in corpora:
+        for column in ("dataset", "docs", "system", "P", "R", "F1", "tp", "fp", "fn"):
+            table.add_column(column, justify="left" if column in ("dataset", "system") else "right")
+        for corpus in sorted(rows, key=_order):
             for system in ("raw", "newsmon"):
-                score = report.scores[system][task].get(corpus)
+                tree = report.subsets if "/" in corpus else report.scores
+                score = tree[system][task].get(corpus)
                 if score is None:
                     continue
-                table.add_row(corpus, system, f"{score.precision:.3f}", f"{score.recall:.3f}", f"{score.f1:.3f}",
-                              str(score.tp), str(score.fp), str(score.fn), style="bold" if corpus == "all" else None)
+                label = f"  {corpus.replace('/', ' · ')}" if "/" in corpus else corpus
+                docs = "" if corpus == "all" else str(counts.get(corpus, ""))
+                table.add_row(label, docs if system == "raw" else "", system, f"{score.precision:.3f}", f"{score.recall:.3f}",
+                              f"{score.f1:.3f}", str(score.tp), str(score.fp), str(score.fn),
+                              style="bold" if corpus == "all" else ("dim" if "/" in corpus else None),
+                              end_section=system == "newsmon")
         console.print(table)
     t = report.throughput
-    speed = Table(title=f"Throughput ({report.documents.get('articles_timed', 0)} articles timed)")
+    speed = Table(title=f"Throughput ({counts.get('articles_timed', 0)} articles timed, same texts, same batch size)")
     for column in ("system", "articles/s"):
         speed.add_column(column)
     speed.add_row("raw nlp.pipe", f"{t['raw_articles_per_s']:.1f}")
     speed.add_row("newsmon Extractor", f"{t['newsmon_articles_per_s']:.1f}")
     speed.add_row("ratio", f"{t['ratio']:.2f}")
     console.print(speed)
-    raw_f1 = report.scores["raw"]["entities"].get("all")
-    new_f1 = report.scores["newsmon"]["entities"].get("all")
-    if raw_f1 and new_f1:
-        console.print(f"entity F1 gain over the raw model: {new_f1.f1 - raw_f1.f1:+.3f}")
+    raw_scores, new_scores = report.scores["raw"]["entities"], report.scores["newsmon"]["entities"]
+    gains = [f"{c} {new_scores[c].f1 - raw_scores[c].f1:+.3f}" for c in sorted(new_scores, key=_order) if c in raw_scores]
+    if gains:
+        console.print("entity F1 gain over the raw model: " + ", ".join(gains))
+    if report.conll:
+        used = report.conll.get("used", {})
+        files = ", ".join(Path(p).name for p in report.conll.get("files", {}).values())
+        console.print(escape(f"CoNLL-2003: {used.get('dev', 0)} development + {used.get('train', 0)} training documents "
+                             f"(of {report.conll.get('available', {})}) from {files}; the test split is never read."))
+    for note in report.notes:
+        console.print(escape(f"note: {note}"), style="yellow")

@@ -8,12 +8,25 @@ component fixes such spans with general rules, not per-article patches:
   label and span, found with a PhraseMatcher;
 - a surname repeats the label of the full name used elsewhere in the article;
 - titles and honorifics are trimmed off person names ("President", "Mr.");
+- a name the KB knows keeps the KB's label once scores and dashes are trimmed off the model's
+  span ("Senegal 2-1" ORG -> "Senegal" GPE);
+- a span with no capital letter is not a name ("the health ministry" once "the" is trimmed);
+- a place the model calls a person or an organisation is a place when the gazetteer knows the
+  name (a city, or a region of ISO 3166-2) and the sentence uses it as one: after "in", "near",
+  "from"..., before "province", "region", "state"..., after "city of", "north of"..., or next
+  to another place ("in Casablanca and Marrakesh");
+- a big city (over 100,000 people) the model left untagged after "in", "near", "from"... is a
+  place ("terminals in Odesa");
+- places do not run across "and" ("Kyiv and Chernihiv"), and a country's possessive starts a
+  new name ("Iran's Revolutionary Guards");
 - a bare number is not a date ("resolution 2254").
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
+from collections.abc import Callable
 
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
@@ -21,7 +34,8 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from .dates import is_date_expression
-from .knowledge import KnowledgeBase, get_knowledge
+from .gazetteer import get_gazetteer
+from .knowledge import KnowledgeBase, get_knowledge, normalize
 
 _NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC", "NORP"})
 _NUMBERISH = re.compile(r"^[\d][\d.,/:\-]*$")
@@ -29,13 +43,27 @@ _NOT_IN_NAMES = frozenset({"at", "in", "on", "for", "with", "from", "to", "by", 
 _HONORIFICS = frozenset({"mr", "mr.", "mrs", "mrs.", "ms", "ms.", "dr", "dr.", "sir", "dame", "sheikh", "prince", "lord"})
 # Labels a person's name may be mistaken for by the model, and replaced when the KB says person.
 _REPLACEABLE_BY_PERSON = frozenset({"ORG", "PERSON", "GPE", "NORP", "FAC", "LOC", "WORK_OF_ART", "PRODUCT", "EVENT"})
+_ALL_NAME_LABELS = _NAME_LABELS | {"WORK_OF_ART", "PRODUCT", "EVENT", "LAW", "LANGUAGE"}
+# Labels the model gives places it does not recognise as such, and the words that say "place".
+_MISTAKEN_FOR_PLACE = frozenset({"PERSON", "ORG", "NORP"})
+_LOCATIVE = frozenset({"in", "near", "at", "outside", "around", "from", "across", "towards", "toward", "into",
+                       "inside", "throughout", "via", "through", "within", "between"})
+_PLACE_NOUNS = frozenset({"province", "provinces", "region", "regions", "state", "states", "city", "town", "towns",
+                          "district", "districts", "division", "county", "territory", "area", "governorate", "village",
+                          "villages", "countryside", "port", "capital", "valley", "island", "islands", "suburb",
+                          "suburbs", "municipality", "oblast", "prefecture", "neighbourhood", "neighborhood", "border",
+                          "outskirts", "edge", "centre", "center", "north", "south", "east", "west", "northeast",
+                          "northwest", "southeast", "southwest", "parts"})
 
 
 class EntityResolver:
     """Corrects ``doc.ents`` with the knowledge base; see the module docstring."""
 
-    def __init__(self, nlp: Language, kb: KnowledgeBase):
+    def __init__(self, nlp: Language, kb: KnowledgeBase, is_place: Callable[[str], bool] | None = None,
+                 is_big_city: Callable[[str], bool] | None = None):
         self.kb = kb
+        self.is_place = is_place or (lambda text: False)
+        self.is_big_city = is_big_city or (lambda text: False)
         self.names = PhraseMatcher(nlp.vocab, attr="ORTH")
         self.shorts = PhraseMatcher(nlp.vocab, attr="ORTH")
         by_label: dict[str, set[str]] = {"GPE": set(), "NORP": set(), "PERSON": set(), "ORG": set()}
@@ -66,7 +94,11 @@ class EntityResolver:
         ents = self._merge(ents, filter_spans(short_spans), short=True)
         ents = [piece for e in ents for piece in self._split(doc, e)]
         ents = [t for t in (self._trim(doc, e) for e in ents) if t is not None]
+        kb_labels = {(s.start, s.end): s.label_ for s in kb_spans}
+        ents = [self._kb_label(e, kb_labels) for e in ents if e.label_ not in _ALL_NAME_LABELS or self._capitalised(e, layout)]
         protected = {(s.start, s.end) for s in kb_spans}
+        ents = self._places_in_context(doc, ents, protected)
+        ents += self._untagged_cities(doc, ents)
         ents = self._propagate_surnames(doc, ents, protected)
         ents = [self._not_a_date(e) for e in ents]
         doc.ents = filter_spans(ents)
@@ -94,6 +126,68 @@ class EntityResolver:
             result = [e for e in result if e not in overlapping]
             result.append(kb_span)
         return result
+
+    @staticmethod
+    def _capitalised(ent: Span, layout) -> bool:
+        """Whether a span has a capital letter as the article wrote it (the parse text re-cases all-caps lines)."""
+        text = layout.original(ent.start_char, ent.end_char) if layout is not None else ent.text
+        return any(c.isupper() for c in text or ent.text)
+
+    @staticmethod
+    def _kb_label(ent: Span, kb_labels: dict[tuple[int, int], str]) -> Span:
+        """A span that is exactly a KB name takes the KB's label ("Senegal 2-1" ORG, trimmed to "Senegal")."""
+        label = kb_labels.get((ent.start, ent.end))
+        if label is None or label == ent.label_ or ent.label_ not in _ALL_NAME_LABELS:
+            return ent
+        return Span(ent.doc, ent.start, ent.end, label=label)
+
+    def _places_in_context(self, doc: Doc, ents: list[Span], protected: set[tuple[int, int]]) -> list[Span]:
+        """Places the model took for people or organisations, where the sentence uses them as places."""
+        result = list(ents)
+        for _ in range(2):  # twice: "in Kebbi and Bayelsa" reaches Bayelsa through Kebbi
+            places = {(e.start, e.end) for e in result if e.label_ in ("GPE", "LOC", "FAC")}
+            changed = False
+            for index, ent in enumerate(result):
+                if (ent.label_ not in _MISTAKEN_FOR_PLACE or (ent.start, ent.end) in protected
+                        or not all(t.is_title or t.is_upper or not t.is_alpha for t in ent)
+                        or not self.is_place(ent.text) or not self._used_as_place(doc, ent, places)):
+                    continue
+                result[index] = Span(doc, ent.start, ent.end, label="GPE")
+                changed = True
+            if not changed:
+                break
+        return result
+
+    def _untagged_cities(self, doc: Doc, ents: list[Span]) -> list[Span]:
+        """Big cities after a locative preposition that the model did not tag at all ("in Odesa")."""
+        tagged = {i for e in ents for i in range(e.start, e.end)}
+        found = []
+        for token in doc[:-1]:
+            if token.lower_ not in _LOCATIVE:
+                continue
+            end = token.i + 1
+            while end < len(doc) and end - token.i <= 3 and doc[end].is_title and doc[end].pos_ == "PROPN" and end not in tagged:
+                end += 1
+            if end > token.i + 1 and (end == len(doc) or not doc[end].is_title) and self.is_big_city(doc[token.i + 1:end].text):
+                found.append(Span(doc, token.i + 1, end, label="GPE"))
+        return found
+
+    @staticmethod
+    def _used_as_place(doc: Doc, ent: Span, places: set[tuple[int, int]]) -> bool:
+        before = doc[ent.start - 1] if ent.start > 0 else None
+        after = doc[ent.end] if ent.end < len(doc) else None
+        if before is not None and before.lower_ in _LOCATIVE:
+            return True
+        if before is not None and before.lower_ == "of" and ent.start > 1 and doc[ent.start - 2].lower_ in _PLACE_NOUNS:
+            return True  # "the city of Nottingham", "north of Goma"
+        if after is not None and after.is_lower and after.lower_ in _PLACE_NOUNS:
+            return True  # "the Arequipa region", "Rakhine state"
+        # coordinated with a place: "Casablanca and Marrakesh", "Kebbi and Bayelsa"
+        if before is not None and before.lower_ in ("and", "or", ",") and any(end == ent.start - 1 for _, end in places):
+            return True
+        if after is not None and after.lower_ in ("and", "or", ",") and any(start == ent.end + 1 for start, _ in places):
+            return True
+        return False
 
     def _propagate_surnames(self, doc: Doc, ents: list[Span], protected: set[tuple[int, int]]) -> list[Span]:
         """A surname alone ("Putin") is the person named in full elsewhere in the article."""
@@ -135,15 +229,29 @@ class EntityResolver:
                 end -= 1  # "Somerset 83", "South Africa -": scores and dashes are not names
             while end - start > 1 and doc[start].is_punct:
                 start += 1
+        if ent.label_ in ("GPE", "LOC", "FAC", "NORP"):
+            layout = doc._.newsmon_layout
+            while end - start > 1 and doc[end - 1].is_alpha and self._written_lower(doc[end - 1], layout):
+                end -= 1  # "the Pacific coast", "Syrian army": a place or a people, not the noun after it
         while end - start > 1 and doc[start].lower_ == "the" and (doc[start].text == "the" or doc[start].is_sent_start):
             start += 1  # "the World Cup": the article is not part of the name ("The Hague" mid-sentence is)
         if (start, end) == (ent.start, ent.end):
             return ent
         return Span(doc, start, end, label=ent.label_)
 
-    @staticmethod
-    def _split(doc: Doc, ent: Span) -> list[Span]:
-        """Place and person names do not run across a comma ("Grace Road , Leicestershire") or "at"."""
+    def _split(self, doc: Doc, ent: Span) -> list[Span]:
+        """Place and person names do not run across a comma ("Grace Road , Leicestershire") or "at";
+        places not across "and" when both sides are places ("Kyiv and Chernihiv"); and a country's
+        possessive starts a new name ("Iran's Revolutionary Guards")."""
+        possessive = next((t.i for t in ent[1:-1] if t.tag_ == "POS"), None)
+        if possessive is not None and self.kb.country_by_name(doc[ent.start:possessive].text) is not None:
+            return [Span(doc, ent.start, possessive, label="GPE"),
+                    *self._split(doc, Span(doc, possessive + 1, ent.end, label=ent.label_))]
+        ands = [t.i for t in ent[1:-1] if t.lower_ == "and"]
+        if (len(ands) == 1 and ent.label_ != "PERSON" and not self._is_place_name(ent.text)
+                and self._is_place_name(doc[ent.start:ands[0]].text) and self._is_place_name(doc[ands[0] + 1:ent.end].text)):
+            # "Kyiv and Chernihiv" (which the model may call anything), not "Trinidad and Tobago"
+            return [Span(doc, ent.start, ands[0], label="GPE"), Span(doc, ands[0] + 1, ent.end, label="GPE")]
         if ent.label_ not in ("PERSON", "GPE", "LOC", "FAC") or len(ent) < 3:
             return [ent]
         cuts = [t.i for t in ent[1:-1] if t.text == "," or (ent.label_ == "PERSON" and t.lower_ in _NOT_IN_NAMES)]
@@ -157,6 +265,14 @@ class EntityResolver:
         return pieces
 
     @staticmethod
+    def _written_lower(token, layout) -> bool:
+        text = layout.original(token.idx, token.idx + len(token.text)) if layout is not None else token.text
+        return (text or token.text).islower()
+
+    def _is_place_name(self, text: str) -> bool:
+        return self.is_place(text) or self.kb.country_of(text) is not None
+
+    @staticmethod
     def _not_a_date(ent: Span) -> Span:
         if ent.label_ == "DATE" and ent.text.isdigit() and not is_date_expression(ent.text):
             return Span(ent.doc, ent.start, ent.end, label="CARDINAL")
@@ -165,5 +281,26 @@ class EntityResolver:
 
 @Language.factory("newsmon_entities", default_config={"knowledge_dir": None})
 def make_entity_resolver(nlp: Language, name: str, knowledge_dir: str | None) -> EntityResolver:
-    return EntityResolver(nlp, get_knowledge(knowledge_dir))
+    gazetteer = get_gazetteer(knowledge_dir)
+
+    def is_big_city(text: str) -> bool:
+        place = gazetteer.lookup(text)
+        return place is not None and place.population >= 100_000 and normalize(place.name) == normalize(text)
+
+    return EntityResolver(nlp, get_knowledge(knowledge_dir), place_names(knowledge_dir), is_big_city)
+
+
+def _fold(text: str) -> str:
+    """``normalize`` without accents: "Nuevo León" and "Nuevo Leon" are one name."""
+    decomposed = unicodedata.normalize("NFKD", normalize(text))
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def place_names(knowledge_dir: str | None = None) -> Callable[[str], bool]:
+    """Whether a name is a known place: a city of the gazetteer or a region (ISO 3166-2 subdivision)."""
+    import pycountry
+
+    gazetteer = get_gazetteer(knowledge_dir)
+    regions = {_fold(s.name) for s in pycountry.subdivisions}
+    return lambda text: gazetteer.has(text) or _fold(text) in regions
 
