@@ -172,7 +172,7 @@ class BatchProcessor:
         delay = 0.5
         while True:
             try:
-                result = await self.indexer.index(articles)
+                result = await self.indexer.index(articles, refresh=self.settings.refresh_each_batch)
             except IndexUnavailable as exc:
                 self.health.degraded(str(exc))
                 self.metrics.index_retries.inc()
