@@ -84,6 +84,9 @@ def test_each_kind_of_bad_input_gets_its_documented_outcome(worker):
     assert all(d["stage"] == "decode" for d in letters.values())
     assert set(letters) == {f"{k}-{m}" for k in ("json", "types", "missing", "empty", "binary")}
 
+    # Different keys, different partitions: each is waited for (the 20 MB one takes longest).
+    for key in ("huge", "fr", "html"):
+        wait_for(lambda key=key: get(es, settings, f"{key}-{m}"), timeout=120, what=f"the {key} article to be indexed")
     big = get(es, settings, f"huge-{m}")["_source"]
     assert big["truncated"] is True and "truncated" in big["warnings"]
     assert len(big["body"]) <= settings.max_body_chars
