@@ -29,12 +29,14 @@ class Workers:
     def __init__(self, settings: Settings, folder):
         self.settings, self.folder, self.started = settings, folder, []
 
-    def start(self) -> RunningWorker:
+    def start(self, **overrides) -> RunningWorker:
+        """A worker of this run (same topics, same consumer group); overrides e.g. its web port."""
+        settings = self.settings.model_copy(update=overrides)
         log = self.folder / f"worker-{len(self.started)}.log"
-        process = start_worker(self.settings, log)
-        worker = RunningWorker(self.settings, process, log)
+        process = start_worker(settings, log)
+        worker = RunningWorker(settings, process, log)
         self.started.append(worker)
-        wait_until_ready(self.settings, process, log, timeout=240)
+        wait_until_ready(settings, process, log, timeout=240)
         return worker
 
     @staticmethod

@@ -7,6 +7,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.request
 from collections import Counter
 from datetime import datetime, timedelta, timezone
 
@@ -23,7 +24,8 @@ from newsmon.index.documents import article_from_document
 from newsmon.index.scan import scan
 from newsmon.rules import parse_query
 from newsmon.stack import down, up
-from newsmon.stream.launcher import probe
+from newsmon.scratch import free_port
+from newsmon.stream.launcher import probe, worker_url
 from newsmon.stream.publisher import ArticlePublisher
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
@@ -114,6 +116,28 @@ def test_kill_9_mid_stream_loses_nothing_and_duplicates_nothing(scratch, workers
     assert repeats <= scratch.alert_concurrency
     print(f"crash test: {at_crash} indexed at the kill, {len(stories)} stories alerted, {repeats} repeated deliveries")
     receiver.close()
+
+
+def test_two_workers_share_the_partitions(scratch, workers):
+    es = make_client(scratch)
+    first = workers.start(worker_processes=1)
+    second = workers.start(worker_processes=1, web_port=free_port())
+    articles = short_corpus(200, seed=25)
+    with ArticlePublisher(scratch) as publisher:
+        for article in articles:
+            publisher.publish(validate_article(article))
+        publisher.flush()
+    wait_for(lambda: count(es, scratch) >= len(articles), timeout=300, interval=1, what="every article, from two workers")
+    assert sorted(indexed_ids(es, scratch)) == sorted(a["id"] for a in articles)
+    taken = [articles_in(w.settings) for w in (first, second)]
+    assert sum(taken) == len(articles) and all(n > 0 for n in taken), taken
+
+
+def articles_in(settings) -> int:
+    status, _ = probe(settings, "/healthz")
+    assert status == 200
+    text = urllib.request.urlopen(worker_url(settings) + "/metrics", timeout=5).read().decode()
+    return int(float(next(line.split()[1] for line in text.splitlines() if line.startswith("newsmon_articles_in_total"))))
 
 
 def test_elasticsearch_away_for_30_seconds(scratch, workers):

@@ -277,19 +277,25 @@ def create_app(settings: Settings) -> faust.App:
 
     @app.timer(interval=LAG_INTERVAL_S)
     async def measure_lag() -> None:
-        """Consumer lag per partition (end offset minus committed offset) for /metrics and `newsmon status`."""
+        """Consumer lag per partition (end offset minus committed offset) for /metrics.
+
+        Best effort: during a rebalance partitions come and go under our feet, and a metric
+        must never take the worker down, so a failed round is skipped.
+        """
         consumer = app.consumer
-        partitions = [tp for tp in consumer.assignment() if tp.topic == settings.articles_topic]
-        if not partitions:
-            return
-        ends = await consumer.highwaters(*partitions)
-        # Faust keeps the committed offset (the next one to read) per partition, with no public accessor.
-        committed = getattr(consumer, "_committed_offset", {})
-        for tp in partitions:
-            done = committed.get(tp)
-            if done is None:
-                done = await consumer.position(tp) or 0
-            worker.metrics.consumer_lag.labels(str(tp.partition)).set(max(0, ends[tp] - done))
+        try:
+            partitions = [tp for tp in consumer.assignment() if tp.topic == settings.articles_topic]
+            if not partitions:
+                return
+            ends = await consumer.highwaters(*partitions)
+            # Faust keeps the committed offset (the next one to read) per partition, with no public accessor.
+            committed = getattr(consumer, "_committed_offset", {})
+            worker.metrics.consumer_lag.clear()  # partitions this worker lost in a rebalance drop out
+            for tp in partitions:
+                if committed.get(tp) is not None and tp in ends:
+                    worker.metrics.consumer_lag.labels(str(tp.partition)).set(max(0, ends[tp] - committed[tp]))
+        except Exception as exc:  # noqa: BLE001 - see the docstring
+            log.debug("consumer lag not measured this round: %r", exc)
 
     @app.page("/healthz")
     async def healthz(web, request):
