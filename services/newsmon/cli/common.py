@@ -24,6 +24,20 @@ def fail(message: str, code: int = 1) -> NoReturn:
     sys.exit(code)
 
 
+def query_elasticsearch(settings, index: str, call: Callable[[], Any]) -> Any:
+    """Run a search against ``index``; turn the usual failures into messages that say what to do."""
+    from elasticsearch import ApiError, TransportError
+
+    try:
+        return call()
+    except TransportError as exc:
+        fail(f"Elasticsearch at {settings.es_url} is not reachable ({exc}). Start the stack with `newsmon stack up` or set NEWSMON_ES_URL.")
+    except ApiError as exc:
+        if exc.meta.status == 404:
+            fail(f"no index {index!r} yet: start the worker (`newsmon worker`) or run `newsmon es setup`.")
+        fail(f"Elasticsearch refused the search: {exc}")
+
+
 def article_input_options(command: Callable) -> Callable:
     """``--source``, ``--published-at`` and ``--language``: defaults for records that lack them (e.g. .txt files)."""
     command = click.option("--language", help="Language of articles that do not say (ISO 639-1, e.g. en).")(command)

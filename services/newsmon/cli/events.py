@@ -5,14 +5,13 @@ from __future__ import annotations
 import json
 
 import click
-from elasticsearch import ApiError, TransportError
 from rich.table import Table
 
 from newsmon.config import get_settings
 from newsmon.index.client import make_client
 from newsmon.index.search import build_event_query, event_text_fields, search_events
 
-from .common import fail, out_console
+from .common import out_console, query_elasticsearch
 from .search import filter_options
 
 
@@ -35,16 +34,12 @@ def events(query, actor, country, event_type, topic, source, since, until, size,
     """
     settings = get_settings()
     es = make_client(settings)
-    try:
+    def run():
         body = build_event_query(query, actor=actor, country=country, event_type=event_type, topic=topic, source=source,
                                  since=since, until=until, fields=event_text_fields(es, settings.events_index))
-        response = search_events(es, settings.events_index, body, size)
-    except TransportError as exc:
-        fail(f"Elasticsearch at {settings.es_url} is not reachable ({exc}). Start the stack with `newsmon stack up` or set NEWSMON_ES_URL.")
-    except ApiError as exc:
-        if exc.meta.status == 404:
-            fail(f"no index {settings.events_index!r} yet: start the worker (`newsmon worker`) or run `newsmon es setup`.")
-        fail(f"Elasticsearch refused the search: {exc}")
+        return search_events(es, settings.events_index, body, size)
+
+    response = query_elasticsearch(settings, settings.events_index, run)
     hits = response["hits"]["hits"]
     if as_json:
         click.echo(json.dumps([h["_source"] for h in hits], ensure_ascii=False, indent=2))

@@ -5,14 +5,13 @@ from __future__ import annotations
 import json
 
 import click
-from elasticsearch import ApiError, TransportError
 from rich.table import Table
 
 from newsmon.config import get_settings
 from newsmon.index.client import make_client
 from newsmon.index.search import build_query, search_articles, text_fields
 
-from .common import fail, out_console
+from .common import out_console, query_elasticsearch
 
 
 def filter_options(command):
@@ -43,17 +42,12 @@ def search(query, actor, country, event_type, topic, source, since, until, size,
     """
     settings = get_settings()
     es = make_client(settings)
-    try:
-        fields = text_fields(es, settings.articles_index)
+    def run():
         body = build_query(query, topic=topic, actor=actor, since=since, until=until, country=country,
-                           event_type=event_type, source=source, fields=fields)
-        response = search_articles(es, settings.articles_index, body, size)
-    except TransportError as exc:
-        fail(f"Elasticsearch at {settings.es_url} is not reachable ({exc}). Start the stack with `newsmon stack up` or set NEWSMON_ES_URL.")
-    except ApiError as exc:
-        if exc.meta.status == 404:
-            fail(f"no index {settings.articles_index!r} yet: start the worker (`newsmon worker`) or run `newsmon es setup`.")
-        fail(f"Elasticsearch refused the search: {exc}")
+                           event_type=event_type, source=source, fields=text_fields(es, settings.articles_index))
+        return search_articles(es, settings.articles_index, body, size)
+
+    response = query_elasticsearch(settings, settings.articles_index, run)
     hits = response["hits"]["hits"]
     if as_json:
         click.echo(json.dumps([{"score": h["_score"], **h["_source"]} for h in hits], ensure_ascii=False, indent=2))
