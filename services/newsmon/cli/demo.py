@@ -17,6 +17,7 @@ import click
 from rich.markup import escape
 from rich.table import Table
 
+from newsmon import PIPELINE_VERSION
 from newsmon.articles import read_paths, validate_article
 from newsmon.config import Settings, get_settings
 from newsmon.index.client import make_client
@@ -26,7 +27,9 @@ from newsmon.stream.launcher import (
     WorkerNotReady,
     background_paths,
     background_worker_pid,
+    probe,
     start_background_worker,
+    stop_background_worker,
     wait_until_ready,
 )
 from newsmon.stream.publisher import ArticlePublisher
@@ -44,6 +47,13 @@ def ensure_worker(settings: Settings) -> None:
     """Start a background worker unless ours is already running, then wait until it is ready."""
     log_path = background_paths(settings)[1]
     pid = background_worker_pid(settings)
+    answer = probe(settings, "/healthz") if pid is not None else None
+    if answer is not None and answer[1].get("pipeline_version") != PIPELINE_VERSION:
+        # A worker left running by an older checkout: restart it so the demo runs this code.
+        out_console.print(f"restarting the worker (pid {pid}): it runs pipeline {answer[1].get('pipeline_version')}, "
+                          f"this checkout {PIPELINE_VERSION}")
+        stop_background_worker(settings)
+        pid = None
     process = None
     if pid is None:
         out_console.print(f"starting the worker (log: {log_path})")

@@ -7,6 +7,8 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 
+from newsmon import PIPELINE_VERSION, __version__
+
 
 @dataclass
 class Health:
@@ -41,6 +43,8 @@ class Health:
     def as_dict(self) -> dict[str, Any]:
         return {
             "status": self.status,
+            "version": __version__,
+            "pipeline_version": PIPELINE_VERSION,
             "degraded_reason": self.degraded_reason,
             "degraded_since": self.degraded_since,
             "uptime_s": round(time.time() - self.started_at, 1),
