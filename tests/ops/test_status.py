@@ -27,7 +27,7 @@ from newsmon.ops.status import (
     scrub,
 )
 from newsmon.scratch import free_port
-from newsmon.stream.kafka import kafka_python_options
+from newsmon.stream.kafka import ensure_topics, kafka_python_options
 from newsmon.stream.publisher import ArticlePublisher
 
 FERRY = (
@@ -239,8 +239,9 @@ def test_messages_lose_secrets_and_url_credentials():
 
 
 @pytest.mark.integration
-def test_local_kafka_beside_an_external_elasticsearch(stack):
-    settings = stack.model_copy(update={"es_url": f"https://127.0.0.2:{free_port()}"})
+def test_local_kafka_beside_an_external_elasticsearch(isolated):
+    ensure_topics(isolated)  # the session's topics exist whatever ran before
+    settings = isolated.model_copy(update={"es_url": f"https://127.0.0.2:{free_port()}"})
 
     report = gather_status(settings, timeout_s=2.0)
 
