@@ -22,7 +22,7 @@ $(STAMP): pyproject.toml
 	@command -v mvn >/dev/null || { echo "Maven is needed to fetch Kafka and Elasticsearch from Maven Central: apt-get install maven (or see https://maven.apache.org/install.html)"; exit 1; }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[local,test]"
+	$(BIN)/python -m pip install --quiet -e ".[local,names,test]"
 	@touch $(STAMP)
 
 install: $(STAMP)

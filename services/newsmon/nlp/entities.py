@@ -19,7 +19,10 @@ component fixes such spans with general rules, not per-article patches:
   place ("terminals in Odesa");
 - places do not run across "and" ("Kyiv and Chernihiv"), and a country's possessive starts a
   new name ("Iran's Revolutionary Guards");
-- a bare number is not a date ("resolution 2254").
+- a bare number is not a date ("resolution 2254");
+- a name the model calls an organisation or a place, or left untagged, that starts with a known
+  given name and has no organisation or place word is a person ("Murat Kaya" ORG -> PERSON;
+  ``people.py``).
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ from spacy.util import filter_spans
 from .dates import is_date_expression
 from .gazetteer import get_gazetteer
 from .knowledge import KnowledgeBase, get_knowledge, normalize
+from .people import PersonNames, ambiguous_words, given_names
 
 _NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC", "NORP"})
 _NUMBERISH = re.compile(r"^[\d][\d.,/:\-]*$")
@@ -60,8 +64,9 @@ class EntityResolver:
     """Corrects ``doc.ents`` with the knowledge base; see the module docstring."""
 
     def __init__(self, nlp: Language, kb: KnowledgeBase, is_place: Callable[[str], bool] | None = None,
-                 is_big_city: Callable[[str], bool] | None = None):
+                 is_big_city: Callable[[str], bool] | None = None, people: PersonNames | None = None):
         self.kb = kb
+        self.people = people
         self.is_place = is_place or (lambda text: False)
         self.is_big_city = is_big_city or (lambda text: False)
         self.names = PhraseMatcher(nlp.vocab, attr="ORTH")
@@ -99,6 +104,8 @@ class EntityResolver:
         protected = {(s.start, s.end) for s in kb_spans}
         ents = self._places_in_context(doc, ents, protected)
         ents += self._untagged_cities(doc, ents)
+        if self.people is not None:
+            ents = self.people(doc, ents, protected)
         ents = self._propagate_surnames(doc, ents, protected)
         ents = [self._not_a_date(e) for e in ents]
         doc.ents = filter_spans(ents)
@@ -283,11 +290,28 @@ class EntityResolver:
 def make_entity_resolver(nlp: Language, name: str, knowledge_dir: str | None) -> EntityResolver:
     gazetteer = get_gazetteer(knowledge_dir)
 
-    def is_big_city(text: str) -> bool:
+    def city_population(text: str, *, exact: bool = True) -> int:
         place = gazetteer.lookup(text)
-        return place is not None and place.population >= 100_000 and normalize(place.name) == normalize(text)
+        return place.population if place is not None and (not exact or normalize(place.name) == normalize(text)) else 0
 
-    return EntityResolver(nlp, get_knowledge(knowledge_dir), place_names(knowledge_dir), is_big_city)
+    def is_big_city(text: str) -> bool:
+        return city_population(text) >= 100_000
+
+    kb = get_knowledge(knowledge_dir)
+    is_place = place_names(knowledge_dir)
+
+    def is_known(text: str) -> bool:
+        return is_place(text) or kb.country_of(text) is not None or bool(kb.known(text))
+
+    def is_major_place(word: str, population: int) -> bool:
+        """A country, a capital, a KB name, or a city of ``population`` people or more (by any of its names)."""
+        return (kb.country_of(word) is not None or normalize(word) in kb.capital_index or bool(kb.known(word))
+                or city_population(word, exact=False) >= population)
+
+    titles = [variant for title in kb.titles for variant in title.variants]
+    people = PersonNames(given_names(), ambiguous_words(nlp), titles, is_known,
+                         lambda word: kb.country_of(word) is not None, is_major_place)
+    return EntityResolver(nlp, kb, is_place, is_big_city, people)
 
 
 def _fold(text: str) -> str:
