@@ -169,3 +169,43 @@ def test_rules_over_the_worker_http_api(worker):
     assert httpx.post(f"{base}/alerts/rules/{name}/disable").json()["enabled"] is False
     assert httpx.delete(f"{base}/alerts/rules/{name}").status_code == 200
     assert httpx.get(f"{base}/alerts/rules/{name}").status_code == 404
+
+
+def distinct_articles(marker: str, word: str, count: int) -> list[dict]:
+    """Articles that match ``word`` but are different stories (no shared shingles beyond the word)."""
+    places = ["Aldmere", "Brackenford", "Caldwick", "Dunmarsh", "Eastholm"]
+    things = ["bridge repairs", "a school opening", "flood defences", "a new hospital wing", "bus routes"]
+    return [{"id": f"{word}-{marker}-{n}", "title": f"{places[n]} council debates {things[n]}",
+             "body": f"Councillors in {places[n]} met on {['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday'][n]} "
+                     f"to discuss {things[n]} and the {word} that residents raised at the last meeting. "
+                     f"The vote was postponed until {['spring', 'summer', 'autumn', 'winter', 'next year'][n]}."}
+            for n in range(count)]
+
+
+def test_digest_groups_alerts_and_throttle_holds_back(worker, http_peer):
+    settings = worker.settings
+    es = make_client(settings)
+    marker = uuid.uuid4().hex[:8]
+    digest_word, throttle_word = f"digestword{marker}", f"throttleword{marker}"
+    assert newsmon(settings, "alerts", "add", "--name", f"digest-{marker}", "--query", digest_word, "--digest", "4s",
+                   "--channel", "webhook:" + http_peer.url_for(f"/digest/{marker}")).returncode == 0
+    assert newsmon(settings, "alerts", "add", "--name", f"throttle-{marker}", "--query", throttle_word, "--throttle", "2/h",
+                   "--channel", "webhook:" + http_peer.url_for(f"/throttle/{marker}")).returncode == 0
+    for article in distinct_articles(marker, digest_word, 3) + distinct_articles(marker, throttle_word, 4):
+        publish(settings, article)
+
+    (digest,) = wait_for(lambda: http_peer.received(f"/digest/{marker}"), timeout=90, what="one digest message")
+    body = json.loads(digest.body)
+    ALERT_SCHEMA.validate(body)
+    assert body["digest"] is True and len(body["articles"]) == 3
+    records = wait_for(lambda: (r := ledger(es, settings, f"digest-{marker}")) and all(x["status"] == "sent" for x in r) and r,
+                       timeout=30, what="the digest's records marked sent")
+    assert len(records) == 3
+
+    def throttled():
+        records = ledger(es, settings, f"throttle-{marker}")
+        return records if len(records) == 4 and not any(r["status"] == "pending" for r in records) else None
+
+    statuses = sorted(r["status"] for r in wait_for(throttled, timeout=90, what="four throttle records"))
+    assert statuses == ["held", "held", "sent", "sent"]
+    assert len(http_peer.received(f"/throttle/{marker}")) == 2
