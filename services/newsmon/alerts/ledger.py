@@ -18,9 +18,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from elasticsearch import AsyncElasticsearch
+from elasticsearch import AsyncElasticsearch, ConnectionTimeout, TransportError
+from elasticsearch import ConnectionError as ESConnectionError
 
 from newsmon.index.documents import alert_delivery_document, alert_delivery_id
+from newsmon.index.indexer import IndexUnavailable
 from newsmon.models import Alert
 
 from .rules import AlertRule, Channel
@@ -71,7 +73,10 @@ class AlertLedger:
         for record in records:
             operations.append({"create": {"_index": self.alias, "_id": record.doc_id}})
             operations.append(record.document())
-        response = await self.es.bulk(operations=operations, refresh="false")
+        try:
+            response = await self.es.bulk(operations=operations, refresh="false")
+        except (ESConnectionError, ConnectionTimeout, TransportError) as exc:
+            raise IndexUnavailable(f"news-alerts unreachable: {exc}") from exc
         claimed = []
         for record, item in zip(records, response["items"]):
             status = item["create"].get("status", 0)

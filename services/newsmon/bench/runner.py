@@ -205,8 +205,9 @@ def measure_stack(settings: Settings, corpus: list[BenchArticle], queries: list[
         memory = _WorkerMemory(worker.pid)
         memory.start()
 
-        # End to end: everything at once.
+        # End to end: everything at once. CPU time per process says where the time goes.
         ids = [a.id for a in corpus]
+        cpu_before = _cpu_by_role(settings, worker.pid)
         start = time.time()
         with ArticlePublisher(bench) as publisher:
             for article in corpus:
@@ -219,6 +220,9 @@ def measure_stack(settings: Settings, corpus: list[BenchArticle], queries: list[
                 raise TimeoutError(f"{len(pending)} articles not searchable after 30 minutes; see {log_path}")
             time.sleep(0.2)
         e2e = len(ids) / (time.time() - start)
+        cpu_after = _cpu_by_role(settings, worker.pid)
+        result["cpu_s_per_doc"] = {role: round((cpu_after[role] - cpu_before.get(role, 0.0)) / len(ids), 4)
+                                   for role in cpu_after}
         result["end_to_end_docs_per_s"] = e2e
         result["ratio_end_to_end_to_raw"] = e2e / result["raw_docs_per_s_all_cores"]
         echo(f"end to end: {e2e:.1f} docs/s ({result['ratio_end_to_end_to_raw']:.2f} of raw, all cores)")
@@ -298,6 +302,31 @@ def measure_stack(settings: Settings, corpus: list[BenchArticle], queries: list[
                 worker.kill()
         receiver.close()
         drop_scratch(bench)
+
+
+def _cpu_by_role(settings: Settings, worker_pid: int) -> dict[str, float]:
+    """CPU seconds (user + system) so far of the worker's main process, its extraction processes,
+    and the local Elasticsearch and Kafka (when they run from the local stack)."""
+    from newsmon.stack import status
+
+    def cpu(process: psutil.Process) -> float:
+        times = process.cpu_times()
+        return times.user + times.system
+
+    roles: dict[str, float] = {}
+    try:
+        main = psutil.Process(worker_pid)
+        roles["worker_main"] = cpu(main)
+        roles["worker_extraction"] = sum(cpu(c) for c in main.children(recursive=True))
+    except psutil.Error:
+        pass
+    for component in status(settings).components:
+        if component.pid:
+            try:
+                roles[component.name] = cpu(psutil.Process(component.pid))
+            except psutil.Error:
+                pass
+    return roles
 
 
 def _stage_means(settings: Settings) -> dict[str, float]:

@@ -68,6 +68,9 @@ def bench(articles, latency_articles, rules, seed, no_stack, as_json):
         value = result.figures.get(key)
         table.add_row(label, "-" if value is None else fmt.format(value))
     out_console.print(table)
+    cpu = result.figures.get("cpu_s_per_doc")
+    if cpu:
+        out_console.print("end to end, CPU seconds per article: " + ", ".join(f"{k} {v:.3f}" for k, v in cpu.items()))
     stages = result.figures.get("worker_stage_seconds")
     if stages:
         out_console.print("worker, mean seconds per batch by stage: " + ", ".join(f"{k} {v:.3f}" for k, v in stages.items()))

@@ -32,6 +32,7 @@ import logging
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from newsmon.articles import InvalidArticle, PreparedArticle, parse_article, prepare
 from newsmon.config import Settings
@@ -52,6 +53,7 @@ AlertStage = Callable[[list[EnrichedArticle]], Awaitable[object]]
 StoryStage = Callable[[list[tuple[EnrichedArticle, list[int]]]], Awaitable[None]]
 
 MAX_BACKOFF_S = 10.0
+T = TypeVar("T")
 
 
 @dataclass
@@ -144,7 +146,8 @@ class BatchProcessor:
                 await self.story_stage(list(zip(enriched, batch.signatures)))
 
         with self._timed("index"):
-            rejected = await self._index_until_done(enriched)
+            result = await self._until_elasticsearch_takes(lambda: self.indexer.index(enriched, refresh=self.settings.refresh_each_batch))
+        rejected = result.rejected
         for article_id, reason in rejected.items():
             outcome.dead_letters.append(DeadLetter(batch.source_of[article_id], "index", reason))
         indexed = [a for a in enriched if a.id not in rejected]
@@ -156,7 +159,7 @@ class BatchProcessor:
 
         if self.alert_stage is not None and indexed:
             with self._timed("alert"):
-                await self.alert_stage(indexed)
+                await self._until_elasticsearch_takes(lambda: self.alert_stage(indexed))
 
         if outcome.dead_letters:
             for letter in outcome.dead_letters:
@@ -167,20 +170,22 @@ class BatchProcessor:
         self.health.last_batch_at = time.time()
         return outcome
 
-    async def _index_until_done(self, articles: list[EnrichedArticle]) -> dict[str, str]:
-        """Index, retrying transient failures with capped exponential backoff until they pass."""
+    async def _until_elasticsearch_takes(self, step: Callable[[], Awaitable[T]]) -> T:
+        """Run a step that writes to Elasticsearch, retrying while it is unavailable (capped exponential
+        backoff, health degraded meanwhile). Safe because both such steps are idempotent: documents are
+        keyed by id, and alert claims by rule and story."""
         delay = 0.5
         while True:
             try:
-                result = await self.indexer.index(articles, refresh=self.settings.refresh_each_batch)
+                result = await step()
             except IndexUnavailable as exc:
                 self.health.degraded(str(exc))
                 self.metrics.index_retries.inc()
-                log.warning("indexing held back, retrying in %.1fs: %s", delay, exc)
+                log.warning("held back, retrying in %.1fs: %s", delay, exc)
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, MAX_BACKOFF_S)
                 continue
             if self.health.degraded_reason:
                 log.info("Elasticsearch is back; indexing resumed")
             self.health.recovered()
-            return result.rejected
+            return result
