@@ -66,9 +66,9 @@ class Settings(BaseModel):
     # How long a batch waits to fill. Under load batches fill before that (up to batch_size);
     # at low load a short wait is what keeps publish-to-searchable latency low (docs/performance.md).
     batch_linger_s: float = 0.05
-    # Make every batch searchable (an Elasticsearch refresh) before its offsets commit and its
-    # alerts go out, instead of waiting up to a second for the periodic refresh: an alert's
-    # article is always findable in Kibana when the alert arrives (docs/performance.md).
+    # Make each batch that is not full (a quiet stream) searchable with an Elasticsearch refresh
+    # before its offsets commit and its alerts go out, instead of waiting up to a second for the
+    # periodic refresh; full batches (under load) leave it to the periodic refresh (docs/performance.md).
     refresh_each_batch: bool = True
     web_host: str = "127.0.0.1"
     web_port: int = 6066
