@@ -160,6 +160,18 @@ class Worker:
             records.append(record)
         await asyncio.gather(*(self._produce(self.settings.stories_topic, r.article_id.encode(), r.to_json()) for r in records))
 
+    async def stop(self) -> None:
+        """Release what start() took: background loops, HTTP and Elasticsearch clients, the process pool."""
+        for task in self._background:
+            task.cancel()
+        await asyncio.gather(*self._background, return_exceptions=True)
+        if self.http is not None:
+            await self.http.aclose()
+        if self.es is not None:
+            await self.es.close()
+        if self.pool is not None:
+            self.pool.close()
+
     async def put_rule(self, rule: AlertRule) -> None:
         key, value = encode_rule(rule)
         await self._produce(self.settings.alert_rules_topic, key, value)
@@ -235,6 +247,10 @@ def create_app(settings: Settings) -> faust.App:
             lambda items: send_all(dlq_topic, items),
             produce,
         )
+
+    @app.on_before_shutdown.connect
+    async def release(app, **kwargs) -> None:
+        await worker.stop()
 
     install_api(app, worker.rules, worker.put_rule, worker.delete_rule, lambda prepared: worker.pool.enrich(prepared))
 
