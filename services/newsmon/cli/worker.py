@@ -9,29 +9,20 @@ import click
 
 from newsmon.config import Settings, get_settings
 from newsmon.index import templates
-from newsmon.index.client import make_client
 
 from .common import err_console, fail
 
 
-def wait_for_elasticsearch(settings: Settings, timeout: float) -> None:
-    """Install index templates, waiting for Elasticsearch to answer first (it may still be starting)."""
-    es = make_client(settings)
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            es.cluster.health(wait_for_status="yellow", timeout="5s")
-            report = templates.install(es, settings)
-            for note in [*report.notes, *(f"{alias}: {todo}" for alias, todo in report.outdated.items())]:
-                err_console.print(f"note: {note}", highlight=False)
-            return
-        except templates.MappingOutdated as exc:
-            fail(str(exc))
-        except Exception as exc:  # noqa: BLE001 - any other failure: wait and retry, then explain
-            if time.monotonic() > deadline:
-                fail(f"Elasticsearch at {settings.es_url} did not answer in {timeout:.0f}s ({exc}). "
-                     "Start it with `newsmon stack up`, or set NEWSMON_ES_URL.")
-            time.sleep(2)
+def install_indices(settings: Settings, timeout: float) -> None:
+    """Install index templates once Elasticsearch answers (it may still be starting)."""
+    from .es import connect
+
+    try:
+        report = templates.install(connect(settings, timeout), settings)
+    except templates.MappingOutdated as exc:
+        fail(str(exc))
+    for note in [*report.notes, *(f"{alias}: {todo}" for alias, todo in report.outdated.items())]:
+        err_console.print(f"note: {note}", highlight=False)
 
 
 def wait_for_kafka(settings: Settings, timeout: float) -> None:
@@ -61,7 +52,7 @@ def worker(processes, batch_size, web_port, loglevel):
     settings = settings.model_copy(update={k: v for k, v in overrides.items() if v is not None})
     err_console.print(f"newsmon worker: Kafka {settings.kafka_bootstrap}, Elasticsearch {settings.es_url}", highlight=False)
     wait_for_kafka(settings, settings.stack_timeout_s)
-    wait_for_elasticsearch(settings, settings.stack_timeout_s)
+    install_indices(settings, settings.stack_timeout_s)
 
     from faust.worker import Worker
 
