@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from newsmon.models import Article
 
 from .ids import content_hash
+from .limits import REPLACEMENT
 
 _TAG = re.compile(r"<\s*/?\s*([a-zA-Z][a-zA-Z0-9]*)\b[^>]*>")
 _DROP_BLOCKS = re.compile(r"<(head|script|style|noscript|template|svg)\b[^>]*>.*?</\1\s*>", re.S | re.I)
@@ -67,6 +68,8 @@ def prepare(article: Article, *, max_body_chars: int) -> PreparedArticle:
     if not body.strip():
         body = article.body[:max_body_chars]  # markup with no text: keep what came, flagged
         warnings.append("no_text_after_html_strip")
+    if REPLACEMENT in body or (title and REPLACEMENT in title):
+        warnings.append("invalid_characters_replaced")  # see newsmon.articles.limits
     changed = {"title": title, "body": body} if (title, body) != (article.title, article.body) else {}
     prepared = article.model_copy(update=changed) if changed else article
     return PreparedArticle(prepared, digest, truncated, tuple(warnings))

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import IO, Any
 
 SUFFIXES = (".json", ".jsonl", ".ndjson", ".txt")
+TOO_DEEP = "JSON nested too deeply to read (hundreds of levels); metadata may be nested at most 16 levels"
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,9 @@ def _json_records(origin: str, text: str, defaults: dict[str, Any]) -> Iterator[
     except json.JSONDecodeError as exc:
         yield RawRecord(f"{origin}:{exc.lineno}", error=f"invalid JSON: {exc.msg} (column {exc.colno})")
         return
+    except RecursionError:
+        yield RawRecord(origin, error=TOO_DEEP)
+        return
     items = data if isinstance(data, list) else [data]
     for index, item in enumerate(items):
         where = f"{origin}[{index}]" if isinstance(data, list) else origin
@@ -64,6 +68,9 @@ def _jsonl_records(origin: str, lines: Iterable[str], defaults: dict[str, Any]) 
             item = json.loads(line)
         except json.JSONDecodeError as exc:
             yield RawRecord(where, error=f"invalid JSON: {exc.msg} (column {exc.colno})")
+            continue
+        except RecursionError:
+            yield RawRecord(where, error=TOO_DEEP)
             continue
         if isinstance(item, dict):
             yield RawRecord(where, data=_with_defaults(item, defaults))

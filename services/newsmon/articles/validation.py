@@ -10,6 +10,7 @@ from pydantic import ValidationError
 from newsmon.models import Article
 
 from .ids import assign_id
+from .limits import MAX_METADATA_DEPTH, LimitExceeded, check_id, clean_record
 
 
 class InvalidArticle(ValueError):
@@ -43,12 +44,16 @@ def validate_article(data: Any, *, key: str | None = None) -> Article:
     if not isinstance(data, dict):
         raise InvalidArticle(f"an article must be a JSON object, got {type(data).__name__}")
     try:
+        data, _ = clean_record(data)  # unpaired surrogates become U+FFFD; prepare() flags them
         article = Article.model_validate(data)
+        if article.id is None:
+            new_id = key or assign_id(article.url, article.title, article.body)
+            article = article.model_copy(update={"id": new_id})
+        check_id(article.id or "", "id" if data.get("id") is not None else "message key used as id")
     except ValidationError as exc:
         raise InvalidArticle(_describe(exc)) from None
-    if article.id is None:
-        new_id = key or assign_id(article.url, article.title, article.body)
-        article = article.model_copy(update={"id": new_id})
+    except LimitExceeded as exc:
+        raise InvalidArticle(str(exc)) from None
     return article
 
 
@@ -65,4 +70,7 @@ def parse_article(raw: bytes | str, *, key: str | None = None) -> Article:
         data = json.loads(raw)
     except json.JSONDecodeError as exc:
         raise InvalidArticle(f"invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}") from None
+    except RecursionError:
+        raise InvalidArticle("JSON nested too deeply to read (hundreds of levels); metadata may be nested "
+                             f"at most {MAX_METADATA_DEPTH} levels") from None
     return validate_article(data, key=key)
