@@ -12,7 +12,7 @@ from pydantic import BaseModel, ValidationError
 
 from newsmon import PIPELINE_VERSION
 from newsmon.models import (
-    Actor, Alert, AlertArticle, Article, Dateline, EnrichedArticle, Entity, Event, EventParty, Evidence,
+    Actor, Alert, AlertArticle, Article, Counts, Dateline, EnrichedArticle, Entity, Event, EventParty, Evidence,
     Mention, Place, TopicEvidence, TopicHit,
 )
 
@@ -40,19 +40,20 @@ def enriched_sample() -> dict:
         "url": "https://example.org/a1", "source": "example", "published_at": "2026-11-20T09:30:00Z",
         "language": "en", "metadata": {"feed": "demo"},
         "actors": [{"id": "geneva", "name": "Geneva", "type": "location", "country": "CHE", "role": None,
-                    "sector": None, "aliases": [], "mentions": [{"field": "body", "start": 19, "end": 25, "text": "Geneva"}]}],
+                    "sector": None, "aliases": [], "mentions": [{"field": "body", "start": 19, "end": 25, "text": "Geneva"}], "mention_count": 1}],
         "entities": [{"field": "body", "start": 19, "end": 25, "text": "Geneva", "label": "GPE", "actor_id": "geneva"}],
         "events": [{"id": "e1", "type": "CONSULT", "cameo": "043", "source": {"name": "envoys", "country": None, "actor_id": None},
                     "target": None, "date": "2026-11-20", "location": {"name": "Geneva", "lat": 46.2, "lon": 6.14},
                     "modality": "reported", "negated": False, "trigger": "met",
                     "evidence": [{"field": "body", "start": 0, "end": 34, "sentence": "The envoys met in Geneva on Friday."}],
-                    "confidence": 0.8}],
+                    "evidence_count": 1, "confidence": 0.8}],
         "topics": [{"id": "t", "name": "T", "score": 2.5, "evidence": [
             {"rule": "talks", "term": "met", "field": "body", "start": 11, "end": 14, "sentence": "The envoys met in Geneva on Friday."}]}],
         "places": [{"name": "Geneva", "country": "CHE", "lat": 46.2, "lon": 6.14, "actor_id": "geneva"}],
         "story_id": "s1", "authors": ["A. Writer"], "editors": [],
         "dateline": {"place": "Geneva", "agency": "Example", "lat": 46.2, "lon": 6.14},
-        "content_hash": "0" * 64, "truncated": False, "warnings": [],
+        "content_hash": "0" * 64, "truncated": False, "reduced": False,
+        "counts": {"actors": 1, "entities": 1, "events": 1, "places": 1}, "warnings": [],
         "pipeline_version": PIPELINE_VERSION, "processed_at": "2026-11-20T09:31:00Z",
     }
 
@@ -164,6 +165,7 @@ def test_every_model_dump_has_every_key_the_schema_requires():
     (ENRICHED, ["topics"], TopicHit),
     (ENRICHED, ["topics", "evidence"], TopicEvidence),
     (ENRICHED, ["dateline"], Dateline),
+    (ENRICHED, ["counts"], Counts),
     (ALERT, [], Alert),
     (ALERT, ["articles"], AlertArticle),
 ])

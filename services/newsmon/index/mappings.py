@@ -36,9 +36,10 @@ ALERTS = "alerts"
 
 #: Mapping version per logical index. History:
 #: articles 1: the first mapping; 2: ``@timestamp``, ``event_types``, ``event_count``
-#: (additive, so a v1 index can take them in place until it is upgraded).
+#: (additive, so a v1 index can take them in place until it is upgraded); 3: the size budget's
+#: ``reduced``, ``counts``, ``actors.mention_count`` and ``events.evidence_count`` (additive).
 #: events 1, alerts 1: first mappings.
-MAPPING_VERSIONS: dict[str, int] = {ARTICLES: 2, EVENTS: 1, ALERTS: 1}
+MAPPING_VERSIONS: dict[str, int] = {ARTICLES: 3, EVENTS: 1, ALERTS: 1}
 
 #: The articles mapping version (kept under its historical name).
 MAPPING_VERSION = MAPPING_VERSIONS[ARTICLES]
@@ -86,7 +87,7 @@ ARTICLE_PROPERTIES: dict[str, Any] = {
     # are what "top actors" and "articles naming Syrian actors" aggregate on.
     "actors": _obj(
         id=KEYWORD, name=TEXT_WITH_KEYWORD, type=KEYWORD, country=KEYWORD, role=TEXT_WITH_KEYWORD,
-        sector=KEYWORD, aliases=KEYWORD, mentions=STORED_ONLY,
+        sector=KEYWORD, aliases=KEYWORD, mentions=STORED_ONLY, mention_count=INTEGER,
     ),
     "entities": STORED_ONLY,
     # Kept for reading and filtering; aggregations over events belong to news-events, where
@@ -94,7 +95,7 @@ ARTICLE_PROPERTIES: dict[str, Any] = {
     "events": _obj(
         id=KEYWORD, type=KEYWORD, cameo=KEYWORD, source=PARTY, target=PARTY, date=DATE,
         location=_obj(name=KEYWORD, lat=FLOAT, lon=FLOAT, point=GEO_POINT),
-        modality=KEYWORD, negated=BOOLEAN, trigger=KEYWORD, evidence=STORED_ONLY,
+        modality=KEYWORD, negated=BOOLEAN, trigger=KEYWORD, evidence=STORED_ONLY, evidence_count=INTEGER,
         confidence=FLOAT,
     ),
     "event_types": KEYWORD,
@@ -107,6 +108,8 @@ ARTICLE_PROPERTIES: dict[str, Any] = {
     "dateline": _obj(place=KEYWORD, agency=KEYWORD, lat=FLOAT, lon=FLOAT, point=GEO_POINT),
     "content_hash": KEYWORD,
     "truncated": BOOLEAN,
+    "reduced": BOOLEAN,
+    "counts": _obj(actors=INTEGER, entities=INTEGER, events=INTEGER, places=INTEGER),
     "warnings": KEYWORD,
     "pipeline_version": KEYWORD,
     "processed_at": DATE,

@@ -4,6 +4,7 @@ from .alert import Alert, AlertArticle
 from .article import Article
 from .enriched import (
     Actor,
+    Counts,
     Dateline,
     EnrichedArticle,
     Entity,
@@ -18,6 +19,6 @@ from .enriched import (
 )
 
 __all__ = [
-    "Actor", "Alert", "AlertArticle", "Article", "Dateline", "EnrichedArticle", "Entity", "Event",
+    "Actor", "Alert", "AlertArticle", "Article", "Counts", "Dateline", "EnrichedArticle", "Entity", "Event",
     "EventLocation", "EventParty", "Evidence", "Mention", "Place", "TopicEvidence", "TopicHit",
 ]

@@ -48,6 +48,7 @@ class Actor(_Strict):
     sector: str | None = None
     aliases: list[str] = Field(default_factory=list)
     mentions: list[Mention] = Field(default_factory=list)
+    mention_count: int | None = Field(default=None, ge=0)  # mentions found; ``mentions`` may hold fewer (budget)
 
 
 class Entity(_Strict):
@@ -108,6 +109,7 @@ class Event(_Strict):
     negated: bool = False
     trigger: str
     evidence: list[Evidence] = Field(min_length=1)
+    evidence_count: int | None = Field(default=None, ge=0)  # sentences found; ``evidence`` may hold fewer (budget)
     confidence: float = Field(ge=0, le=1)
 
 
@@ -140,6 +142,15 @@ class Dateline(_Strict):
     lon: float | None = Field(default=None, ge=-180, le=180)
 
 
+class Counts(_Strict):
+    """How many of each the pipeline found, before the size budget (newsmon.nlp.budget) capped the lists."""
+
+    actors: int = Field(ge=0)
+    entities: int = Field(ge=0)
+    events: int = Field(ge=0)
+    places: int = Field(ge=0)
+
+
 class EnrichedArticle(Article):
     """The input article plus everything the pipeline extracted."""
 
@@ -155,6 +166,8 @@ class EnrichedArticle(Article):
     dateline: Dateline | None = None
     content_hash: str
     truncated: bool = False
+    reduced: bool = False  # some lists were capped by the size budget; ``counts`` has the totals
+    counts: Counts | None = None
     warnings: list[str] = Field(default_factory=list)
     pipeline_version: str
     processed_at: datetime

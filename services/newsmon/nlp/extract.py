@@ -23,6 +23,7 @@ from newsmon.models import (
 )
 
 from .actors import ActorRecord
+from .budget import apply_budget
 from .events import EventRecord
 from .language import detect_language
 from .layout import ArticleLayout
@@ -100,7 +101,7 @@ class Extractor:
         )
 
     def _skipped(self, item: PreparedArticle, language: str | None) -> EnrichedArticle:
-        return self._base(item, language, [*item.warnings, NON_ENGLISH])
+        return apply_budget(self._base(item, language, [*item.warnings, NON_ENGLISH]))
 
     def _assemble(self, item: PreparedArticle, doc: Doc, language: str | None) -> EnrichedArticle:
         layout: ArticleLayout = doc._.newsmon_layout
@@ -125,7 +126,7 @@ class Extractor:
             )
         if self.topic_matcher is not None:
             enriched.topics = self.topic_matcher.match(enriched, self.sentences(doc))
-        return enriched
+        return apply_budget(enriched)
 
     @staticmethod
     def sentences(doc: Doc) -> list[SentenceSpan]:
