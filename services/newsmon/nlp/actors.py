@@ -19,6 +19,8 @@ news outlets the KB marks as media are not actors either.
 
 from __future__ import annotations
 
+import bisect
+
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
@@ -150,20 +152,26 @@ class ActorResolver:
     def _persons(self, doc: Doc, persons: list[Span], actors: dict[str, ActorRecord], published: date | None) -> None:
         clusters: dict[str, list[Span]] = {}
         kb_of: dict[str, KnownActor] = {}
+        # word tuple of a name, and of every ending of a longer one -> the first cluster holding it;
+        # so a surname finds its full name in one look-up (a 200,000-character article has thousands)
+        endings: dict[tuple[str, ...], str] = {}
         # full names first, so surnames can find them
         for ent in sorted(persons, key=len, reverse=True):
             known = [k for k in self.kb.known(ent.text) if k.type == "person"]
+            words = tuple(t.text for t in ent)
             if known:
                 key = known[0].id
                 kb_of[key] = known[0]
             else:
-                key = self._cluster_of(ent, clusters) or slug(ent.text)
+                key = endings.get(words) or slug(ent.text)
                 if key not in kb_of and len(ent) == 1:
                     shorts = [k for k in self.kb.known_by_short(ent.text) if k.type == "person"]
                     if len(shorts) == 1 and key == slug(ent.text):
                         key = shorts[0].id
                         kb_of[key] = shorts[0]
             clusters.setdefault(key, []).append(ent)
+            for n in range(1, len(words) + 1):
+                endings.setdefault(words[-n:], key)
 
         for key, ents in clusters.items():
             known = kb_of.get(key)
@@ -191,19 +199,6 @@ class ActorResolver:
                 record.sector = "IGO"
             for ent in ents:
                 record.add(ent)
-
-    @staticmethod
-    def _cluster_of(ent: Span, clusters: dict[str, list[Span]]) -> str | None:
-        """The cluster of a longer name ending with this one ("Putin" -> "Vladimir Putin")."""
-        words = [t.text for t in ent]
-        for key, members in clusters.items():
-            for member in members:
-                other = [t.text for t in member]
-                if len(other) > len(words) and other[-len(words):] == words:
-                    return key
-                if other == words:
-                    return key
-        return None
 
     def _read_role(self, doc: Doc, ent: Span) -> RoleReading:
         """Title, sector and country written next to a person's name."""
@@ -271,8 +266,10 @@ class ActorResolver:
 
     # --- actors named by common nouns
     def _generic(self, doc: Doc, actors: dict[str, ActorRecord], layout) -> None:
-        in_entity = {i for e in doc.ents for i in range(e.start, e.end)}
-        persons = {i for e in doc.ents if e.label_ == "PERSON" for i in range(e.start, e.end)}
+        doc_ents = list(doc.ents)
+        ent_starts = [e.start for e in doc_ents]
+        in_entity = {i for e in doc_ents for i in range(e.start, e.end)}
+        persons = {i for e in doc_ents if e.label_ == "PERSON" for i in range(e.start, e.end)}
         previous: dict[str, str] = {}
         conflict = self._conflict_country(actors, doc)
         dateline = self._dateline_country(layout)
@@ -306,7 +303,7 @@ class ActorResolver:
                     elif source == "dateline":
                         iso3 = dateline
                     elif source == "place":
-                        iso3 = self._sentence_place_country(head)
+                        iso3 = self._sentence_place_country(head, doc_ents, ent_starts)
                     if iso3:
                         break
                 if not iso3 or iso3 not in self.kb.countries:
@@ -337,9 +334,15 @@ class ActorResolver:
                         return iso3
         return None
 
-    def _sentence_place_country(self, token: Token) -> str | None:
-        """The country of a place named in the same sentence ("protesters ... in Caracas")."""
-        for ent in token.sent.ents:
+    def _sentence_place_country(self, token: Token, ents: list[Span], starts: list[int]) -> str | None:
+        """The country of a place named in the same sentence ("protesters ... in Caracas").
+
+        ``ents`` are the Doc's entities in order and ``starts`` their first tokens (Doc.ents builds
+        every Span anew on each access: looked up once per Doc, not once per generic actor)."""
+        sent = token.sent
+        for ent in ents[bisect.bisect_left(starts, sent.start):]:
+            if ent.start >= sent.end:
+                break
             if ent.label_ in ("GPE", "LOC"):
                 key = normalize(ent.text)
                 iso3 = self.kb.country_by_name(ent.text) or self.kb.capital_index.get(key)

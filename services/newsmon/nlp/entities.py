@@ -112,9 +112,16 @@ class EntityResolver:
         return doc
 
     def _merge(self, ents: list[Span], kb_spans: list[Span], *, short: bool) -> list[Span]:
-        result = list(ents)
+        # token index -> the entities covering it, so overlaps are found without scanning every entity
+        # (quadratic on an article with thousands of names)
+        result: dict[int, Span] = {id(e): e for e in ents}
+        covering: dict[int, set[int]] = {}
+        for e in ents:
+            for i in range(e.start, e.end):
+                covering.setdefault(i, set()).add(id(e))
         for kb_span in sorted(kb_spans, key=len, reverse=True):
-            overlapping = [e for e in result if e.start < kb_span.end and kb_span.start < e.end]
+            found = {k for i in range(kb_span.start, kb_span.end) for k in covering.get(i, ())}
+            overlapping = [result[k] for k in found]
             keep_model = False
             for e in overlapping:
                 same = (e.start, e.end) == (kb_span.start, kb_span.end)
@@ -130,9 +137,14 @@ class EntityResolver:
                     keep_model = True  # "May" the DATE is not Theresa May
             if keep_model:
                 continue
-            result = [e for e in result if e not in overlapping]
-            result.append(kb_span)
-        return result
+            for e in overlapping:
+                del result[id(e)]
+                for i in range(e.start, e.end):
+                    covering[i].discard(id(e))
+            result[id(kb_span)] = kb_span
+            for i in range(kb_span.start, kb_span.end):
+                covering.setdefault(i, set()).add(id(kb_span))
+        return list(result.values())
 
     @staticmethod
     def _capitalised(ent: Span, layout) -> bool:

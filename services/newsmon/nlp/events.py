@@ -560,11 +560,13 @@ def _trimmed(sent: Span) -> tuple[int, int]:
 def _merge(events: list[EventRecord]) -> list[EventRecord]:
     """One event per real event: the same type, parties and negation read twice become one, with both sentences."""
     merged: list[EventRecord] = []
+    by_key: dict[tuple[Any, ...], list[EventRecord]] = {}
     for event in events:
         key = _key(event)
-        twin = next((m for m in merged if _key(m) == key and _compatible(m, event)), None)
+        twin = next((m for m in by_key.get(key, ()) if _compatible(m, event)), None)
         if twin is None:
             merged.append(event)
+            by_key.setdefault(key, []).append(event)
             continue
         for evidence in event.evidence:
             if evidence not in twin.evidence:
