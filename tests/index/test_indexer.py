@@ -130,8 +130,8 @@ def test_permanent_rejections_are_reported_per_article_and_leave_no_orphan_event
     indexer = ArticleIndexer(None, settings.articles_index, settings.events_index)
     original = indexer._operations
 
-    def poisoned(articles, located):
-        operations, ops = original(articles, located)
+    def poisoned(articles, located, versions=None):
+        operations, ops = original(articles, located, versions)
         operations[1] = {**operations[1], "not_in_the_mapping": True}  # the article document: strict mapping rejects it
         return operations, ops
 

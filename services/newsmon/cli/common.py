@@ -21,7 +21,9 @@ out_console = Console(soft_wrap=True)
 
 def fail(message: str, code: int = 1) -> NoReturn:
     err_console.print(f"[bold red]error:[/] {escape(message)}", highlight=False)
-    sys.exit(code)
+    exit_ = SystemExit(code)
+    exit_.newsmon_message = message  # type: ignore[attr-defined] - read by `newsmon worker` to record why it stopped
+    raise exit_
 
 
 def query_elasticsearch(settings, index: str, call: Callable[[], Any]) -> Any:

@@ -66,11 +66,26 @@ def ensure_worker(settings: Settings) -> None:
         fail(str(exc))
 
 
+def worker_gone(settings: Settings) -> str | None:
+    """Why the background worker is no longer running, or None while it runs."""
+    from newsmon.stream.exits import last_exit
+
+    if background_worker_pid(settings) is not None:
+        return None
+    found = last_exit(settings)
+    if found:
+        return found["reason"]
+    return f"it stopped without saying why; see its log {background_paths(settings)[1]}"
+
+
 def wait_until_indexed(settings: Settings, ids: list[str], since: datetime, timeout: float = 180) -> list[dict]:
-    """The documents of ``ids``, once every one of them was (re)indexed after ``since``."""
+    """The documents of ``ids``, once every one of them was (re)indexed after ``since``; fails at once if the worker exits."""
     es = make_client(settings)
     deadline = time.monotonic() + timeout
     while True:
+        gone = worker_gone(settings)
+        if gone is not None:
+            fail(f"the worker exited: {gone}")
         docs = es.mget(index=settings.articles_index, ids=ids)["docs"]
         fresh = [d for d in docs if d.get("found") and d["_source"]["indexed_at"] >= since.isoformat()]
         if len(fresh) == len(ids):

@@ -8,7 +8,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from newsmon.config import get_settings
 from newsmon.stream.kafka import ensure_topics
-from newsmon.stream.publisher import ArticlePublisher, PublishError
+from newsmon.stream.publisher import ArticlePublisher, PublishError, too_large
 
 from .common import article_input_options, err_console, fail, input_defaults, read_records, validated
 
@@ -28,8 +28,10 @@ def publish(paths, source, published_at, language, topic, dry_run):
     """
     settings = get_settings()
     records = list(validated(read_records(paths, input_defaults(source, published_at, language))))
-    valid = [(origin, article) for origin, article, _ in records if article is not None]
-    invalid = [(origin, reason) for origin, article, reason in records if article is None]
+    checked = [(origin, article, reason or (too_large(article, settings) if article is not None else None))
+               for origin, article, reason in records]
+    valid = [(origin, article) for origin, article, reason in checked if article is not None and reason is None]
+    invalid = [(origin, reason) for origin, article, reason in checked if reason is not None]
 
     sent = 0
     if valid and not dry_run:

@@ -99,8 +99,12 @@ def render_stack(report: StatusReport) -> RenderableType:
 
 def render_worker(report: StatusReport) -> RenderableType:
     w = report.worker
+    exited = (Text.from_markup(f"  [red]last fatal error[/] ({escape(str(w.last_exit.get('at') or '?'))}, pid "
+                               f"{w.last_exit.get('pid')}): {escape(str(w.last_exit.get('reason')))}")
+              if w.last_exit else None)
     if not w.reachable:
-        return Group(Text.from_markup(f"[bold]worker[/]  [red]not reachable[/]: {escape(w.error or '')}"))
+        lines = [Text.from_markup(f"[bold]worker[/]  [red]not reachable[/]: {escape(w.error or '')}")]
+        return Group(*lines, *([exited] if exited else []))
     color = {"ok": "green", "degraded": "red"}.get(w.status or "", "yellow")
     line = f"[bold]worker[/]  [{color}]{escape(w.status or '?')}[/] at {escape(w.url)}"
     if w.pid is not None:
@@ -108,6 +112,13 @@ def render_worker(report: StatusReport) -> RenderableType:
     lines: list[RenderableType] = [Text.from_markup(line)]
     if w.degraded_reason:
         lines.append(Text.from_markup(f"  degraded: {escape(w.degraded_reason)}"))
+    if w.stuck and w.stuck.get("message"):
+        m = w.stuck["message"]
+        lines.append(Text.from_markup(
+            f"  held at stage {escape(str(w.stuck.get('stage')))}, batch starting at {escape(str(m.get('topic')))}"
+            f"[{m.get('partition')}]@{m.get('offset')} key {escape(str(m.get('key')))}, {w.stuck.get('retries')} retries"))
+    if exited:
+        lines.append(exited)
     return Group(*lines)
 
 

@@ -47,17 +47,47 @@ def wait_for_kafka(settings: Settings, timeout: float) -> None:
 @click.option("--loglevel", default="info", show_default=True, type=click.Choice(["debug", "info", "warning", "error"]))
 def worker(processes, batch_size, web_port, loglevel):
     """Consume news.articles, enrich, index into Elasticsearch, publish news.enriched, send alerts."""
+    from newsmon.stream.exits import record_exit
+
     settings = get_settings()
     overrides = {"worker_processes": processes, "batch_size": batch_size, "web_port": web_port}
     settings = settings.model_copy(update={k: v for k, v in overrides.items() if v is not None})
+    try:
+        run_worker(settings, loglevel)
+    except SystemExit as exc:
+        if exc.code not in (0, None):
+            record_exit(settings, last_words(exc))
+        raise
+
+
+def last_words(exc: SystemExit) -> str:
+    """The one sentence a fatal exit leaves: what fail() printed, or the crash reason Faust kept."""
+    from newsmon.stream import app as stream_app
+
+    reason = stream_app.crash_reason()
+    if reason:
+        return reason
+    if isinstance(exc.code, str):
+        return exc.code
+    return getattr(exc, "newsmon_message", None) or f"exited with status {exc.code}; see the worker log"
+
+
+def run_worker(settings: Settings, loglevel: str) -> None:
     err_console.print(f"newsmon worker: Kafka {settings.kafka_bootstrap}, Elasticsearch {settings.es_url}", highlight=False)
     wait_for_kafka(settings, settings.stack_timeout_s)
     install_indices(settings, settings.stack_timeout_s)
 
     from faust.worker import Worker
 
+    from newsmon.ops import logs
     from newsmon.stream.app import create_app
 
+    class NewsmonWorker(Worker):
+        def on_setup_root_logger(self, logger: logging.Logger, level: int) -> None:
+            super().on_setup_root_logger(logger, level)
+            logs.install(logger)  # one line per peer problem per interval during outages
+
     logging.getLogger("elastic_transport").setLevel(logging.WARNING)
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # request lines carry webhook URLs
     app = create_app(settings)
-    Worker(app, loglevel=loglevel, quiet=True).execute_from_commandline()
+    NewsmonWorker(app, loglevel=loglevel, quiet=True).execute_from_commandline()

@@ -16,6 +16,13 @@ longer has.
   indices are reduced to one.
 * **Nothing is reported indexed until Elasticsearch said so** for the article document and
   every one of its event writes and deletions.
+* **The newest version stays.** With ``versions`` (the Kafka message timestamp of each article, in
+  milliseconds), every write carries ``version_type: external_gte``: Elasticsearch keeps a
+  document only if its version is not older than the stored one. Two versions of one article
+  published with different keys travel through different partitions and may be indexed in either
+  order; the older one finds a newer document (seen in the multi-get, or refused with 409 in the
+  bulk) and is reported ``superseded``, its event documents are not written, and event
+  deletions carry the version too, so they cannot remove a newer version's events.
 * **Failures are split in two.** *Transient* (Elasticsearch unreachable, overloaded, a shard
   unavailable, an index write-blocked during ``newsmon es setup --upgrade``, an alias
   missing) raise :class:`IndexUnavailable`: the caller retries the whole batch, which is
@@ -38,6 +45,7 @@ from elasticsearch import ConnectionError as ESConnectionError
 from elasticsearch import ConnectionTimeout, TransportError
 
 from newsmon.models import EnrichedArticle
+from newsmon.peers import PeerUnavailable
 
 from .documents import article_document, event_doc_id, event_documents
 
@@ -48,14 +56,24 @@ _TRANSIENT_STATUSES = {429, 500, 502, 503, 504}
 _TRANSIENT_ERRORS = {"cluster_block_exception", "index_not_found_exception", "unavailable_shards_exception"}
 
 
-class IndexUnavailable(RuntimeError):
+class IndexUnavailable(PeerUnavailable):
     """Elasticsearch could not take the batch now; retry later, keep the offsets uncommitted."""
+
+    peer = "Elasticsearch"
+
+
+class BulkRejected(RuntimeError):
+    """Elasticsearch refused a whole bulk request for what it holds (400, 413): some document in it is at fault.
+
+    Not transient: the caller splits the batch to find the article at fault (newsmon.stream.processor).
+    """
 
 
 @dataclass
 class BulkResult:
     indexed: list[str] = field(default_factory=list)
     rejected: dict[str, str] = field(default_factory=dict)  # article id -> reason
+    superseded: list[str] = field(default_factory=list)  # a newer version of the article is already stored
 
 
 def sibling_alias(articles_alias: str, kind: str) -> str:
@@ -69,6 +87,7 @@ class _Located:
     """Where the documents of a batch already are: doc id -> backing indices holding it."""
 
     articles: dict[str, list[str]] = field(default_factory=dict)
+    versions: dict[str, int] = field(default_factory=dict)  # article id -> highest stored _version
     previous_events: dict[str, set[str]] = field(default_factory=dict)  # article id -> event ids stored
     events: dict[str, list[str]] = field(default_factory=dict)
 
@@ -78,6 +97,9 @@ class _Op:
     article_id: str
     kind: str  # "article", "event", "delete"
     doc_id: str
+
+
+_CONFLICT = "version_conflict_engine_exception"
 
 
 class ArticleIndexer:
@@ -92,27 +114,47 @@ class ArticleIndexer:
         self.articles_alias = articles_alias
         self.events_alias = events_alias or sibling_alias(articles_alias, "events")
 
-    async def index(self, articles: Sequence[EnrichedArticle], *, refresh: bool = False) -> BulkResult:
-        """Index a batch. Raises :class:`IndexUnavailable` if anything hit a transient failure."""
+    async def index(self, articles: Sequence[EnrichedArticle], *, refresh: bool = False,
+                    versions: dict[str, int] | None = None) -> BulkResult:
+        """Index a batch. Raises :class:`IndexUnavailable` if anything hit a transient failure.
+
+        ``versions`` (article id -> version, e.g. the message timestamp in ms) turns on external
+        versioning: an article older than the stored one is ``superseded``, not written.
+        """
         if not articles:
             return BulkResult()
-        latest = {a.id: a for a in articles}  # the same article twice in a batch: the last one wins
+        versions = versions or {}
+        latest: dict[str, EnrichedArticle] = {}
+        for a in articles:  # the same article twice in a batch: the newest (else the last) one wins
+            if a.id not in latest or versions.get(a.id, 0) >= versions.get(latest[a.id].id, 0):
+                latest[a.id] = a
         try:
             located = await self._locate(list(latest.values()))
-            operations, ops = self._operations(list(latest.values()), located)
-            response = await self.es.bulk(operations=operations, refresh=refresh)
-            result, created_events = self._interpret(latest, ops, response)
-            if result.rejected:
-                await self._forget_events(result.rejected, created_events, refresh)
+            superseded = [aid for aid in latest if aid in versions and located.versions.get(aid, -1) > versions[aid]]
+            writing = [a for aid, a in latest.items() if aid not in superseded]
+            if writing:
+                operations, ops = self._operations(writing, located, versions)
+                response = await self.es.bulk(operations=operations, refresh=refresh)
+                result, created_events = self._interpret({a.id: a for a in writing}, ops, response)
+            else:
+                result, created_events = BulkResult(), {}
+            forget = {**result.rejected, **{aid: "superseded" for aid in result.superseded}}
+            if forget:
+                await self._forget_events(forget, created_events, refresh)
+            result.superseded = superseded + result.superseded
         except (ESConnectionError, ConnectionTimeout) as exc:
             raise IndexUnavailable(f"Elasticsearch unreachable: {exc}") from exc
         except ApiError as exc:
-            raise IndexUnavailable(f"Elasticsearch refused the batch ({exc.meta.status} {exc.message})") from exc
+            if exc.meta.status in _TRANSIENT_STATUSES or exc.meta.status in (401, 403, 404, 408, 409):
+                # overloaded, or not allowed / not there yet: a peer problem an operator fixes, not the input's
+                raise IndexUnavailable(f"Elasticsearch refused the batch ({exc.meta.status} {exc.message})") from exc
+            raise BulkRejected(f"Elasticsearch refused the request ({exc.meta.status} {exc.message})") from exc
         except TransportError as exc:
             raise IndexUnavailable(f"Elasticsearch error: {exc}") from exc
         # Every occurrence of an id in the batch shares the outcome of the one written.
-        outcome = BulkResult(rejected=result.rejected)
-        outcome.indexed = [a.id for a in articles if a.id not in result.rejected]
+        outcome = BulkResult(rejected=result.rejected, superseded=result.superseded)
+        done = set(result.rejected) | set(result.superseded)
+        outcome.indexed = [a.id for a in articles if a.id not in done]
         return outcome
 
     # --- before the bulk: where does everything already live? -------------------------------
@@ -136,6 +178,7 @@ class ArticleIndexer:
         for doc in response["docs"]:
             if doc.get("found"):
                 located.articles.setdefault(doc["_id"], []).append(doc["_index"])
+                located.versions[doc["_id"]] = max(located.versions.get(doc["_id"], -1), int(doc.get("_version") or 0))
                 stored = {e["id"] for e in (doc.get("_source") or {}).get("events", []) if e.get("id")}
                 located.previous_events.setdefault(doc["_id"], set()).update(stored)
         if len(event_indices) == 1:
@@ -161,19 +204,32 @@ class ArticleIndexer:
 
     # --- the bulk body ------------------------------------------------------------------------
 
-    def _write(self, alias: str, doc_id: str, holders: list[str] | None) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    @staticmethod
+    def _versioned(action: dict[str, Any], version: int | None) -> dict[str, Any]:
+        if version is not None:
+            (body,) = action.values()
+            body["version"] = version
+            body["version_type"] = "external_gte"
+        return action
+
+    def _write(self, alias: str, doc_id: str, holders: list[str] | None,
+               version: int | None = None) -> tuple[dict[str, Any], list[dict[str, Any]]]:
         """The index action for ``doc_id`` and deletions of extra copies in other backing indices."""
         if not holders:
-            return {"index": {"_index": alias, "_id": doc_id, "require_alias": True}}, []
+            return self._versioned({"index": {"_index": alias, "_id": doc_id, "require_alias": True}}, version), []
         keep, *extra = sorted(holders, reverse=True)  # the newest backing index keeps it
-        return {"index": {"_index": keep, "_id": doc_id}}, [{"delete": {"_index": i, "_id": doc_id}} for i in extra]
+        return (self._versioned({"index": {"_index": keep, "_id": doc_id}}, version),
+                [{"delete": {"_index": i, "_id": doc_id}} for i in extra])
 
-    def _operations(self, articles: list[EnrichedArticle], located: _Located) -> tuple[list[dict[str, Any]], list[_Op]]:
+    def _operations(self, articles: list[EnrichedArticle], located: _Located,
+                    versions: dict[str, int] | None = None) -> tuple[list[dict[str, Any]], list[_Op]]:
         operations: list[dict[str, Any]] = []
         ops: list[_Op] = []
         indexed_at = datetime.now(timezone.utc)
+        versions = versions or {}
         for article in articles:
-            action, extra = self._write(self.articles_alias, article.id, located.articles.get(article.id))
+            version = versions.get(article.id)
+            action, extra = self._write(self.articles_alias, article.id, located.articles.get(article.id), version)
             operations += [action, article_document(article, indexed_at=indexed_at)]
             ops.append(_Op(article.id, "article", article.id))
             for delete in extra:
@@ -182,7 +238,7 @@ class ArticleIndexer:
             current = set()
             for doc_id, doc in event_documents(article, indexed_at=indexed_at):
                 current.add(doc_id)
-                action, extra = self._write(self.events_alias, doc_id, located.events.get(doc_id))
+                action, extra = self._write(self.events_alias, doc_id, located.events.get(doc_id), version)
                 operations += [action, doc]
                 ops.append(_Op(article.id, "event", doc_id))
                 for delete in extra:
@@ -193,7 +249,7 @@ class ArticleIndexer:
                 if doc_id in current:
                     continue
                 for index in located.events.get(doc_id, ()):
-                    operations.append({"delete": {"_index": index, "_id": doc_id}})
+                    operations.append(self._versioned({"delete": {"_index": index, "_id": doc_id}}, version))
                     ops.append(_Op(article.id, "delete", doc_id))
         return operations, ops
 
@@ -210,6 +266,11 @@ class ArticleIndexer:
             error = outcome.get("error") or {}
             if action == "delete" and status == 404:
                 continue  # already gone: what we wanted
+            if status == 409 and error.get("type") == _CONFLICT:
+                # a newer version is stored: the article is superseded; its events and deletions belong to the newer one
+                if op.kind == "article" and op.article_id not in result.superseded:
+                    result.superseded.append(op.article_id)
+                continue
             if 200 <= status < 300:
                 if op.kind == "event" and outcome.get("result") == "created":
                     created_events.setdefault(op.article_id, []).append((outcome["_index"], op.doc_id))
@@ -224,7 +285,7 @@ class ArticleIndexer:
         if transient:
             # Re-sending the whole batch is safe: every write is keyed by a deterministic id.
             raise IndexUnavailable(f"{len(transient)} writes not done yet: {', '.join(transient[:3])}")
-        result.indexed = [aid for aid in latest if aid not in result.rejected]
+        result.indexed = [aid for aid in latest if aid not in result.rejected and aid not in result.superseded]
         return result, created_events
 
     async def _forget_events(self, rejected: dict[str, str], created: dict[str, list[tuple[str, str]]], refresh: bool) -> None:

@@ -94,6 +94,8 @@ class WorkerPart:
     pid: int | None = None  # of the background worker of `make run`, when that is the one
     log: str | None = None
     error: str | None = None
+    stuck: dict[str, Any] | None = None  # the stage and message a held batch waits on
+    last_exit: dict[str, Any] | None = None  # why this worker last stopped on a fatal error (newsmon.stream.exits)
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -393,12 +395,19 @@ def worker_status(settings: Settings, timeout_s: float = DEFAULT_TIMEOUT_S) -> W
     """The worker at ``web_host:web_port``: its health, why it is degraded, its recent errors."""
     from newsmon.stream.launcher import background_paths, background_worker_pid, probe
 
+    from newsmon.stream.exits import last_exit
+
     url = _worker_url(settings)
     try:
         pid = background_worker_pid(settings)
     except Exception:  # an unreadable pid file only costs us the pid
         pid = None
     log = str(background_paths(settings)[1]) if pid is not None else None
+    exited = last_exit(settings)
+    if exited is not None:
+        at = exited.get("at")
+        exited = {"at": _epoch_iso(at) if isinstance(at, (int, float)) else None, "pid": exited.get("pid"),
+                  "reason": scrub(str(exited.get("reason")), settings)}
     answer = probe(settings, "/healthz", timeout=timeout_s)
     if answer is None:
         hint = (
@@ -406,7 +415,7 @@ def worker_status(settings: Settings, timeout_s: float = DEFAULT_TIMEOUT_S) -> W
             if pid is not None
             else "start one with `newsmon worker` or `make run`"
         )
-        return WorkerPart(url, False, pid=pid, log=log, error=f"no worker answers at {url}: {hint}")
+        return WorkerPart(url, False, pid=pid, log=log, error=f"no worker answers at {url}: {hint}", last_exit=exited)
     code, body = answer
     errors = [_worker_error(e, settings) for e in body.get("recent_errors") or [] if isinstance(e, dict)]
     reason = body.get("degraded_reason")
@@ -418,13 +427,24 @@ def worker_status(settings: Settings, timeout_s: float = DEFAULT_TIMEOUT_S) -> W
         recent_errors=errors,
         pid=pid,
         log=log,
+        stuck=_scrubbed_stuck(body.get("stuck"), settings),
+        last_exit=exited,
     )
+
+
+def _scrubbed_stuck(stuck: Any, settings: Settings) -> dict[str, Any] | None:
+    if not isinstance(stuck, dict):
+        return None
+    return {**stuck, "reason": scrub(str(stuck.get("reason") or ""), settings)}
 
 
 def _worker_error(entry: dict[str, Any], settings: Settings) -> dict[str, Any]:
     at = entry.get("at")
     when = _epoch_iso(at) if isinstance(at, (int, float)) else (str(at) if at else None)
-    return {"at": when, "error": scrub(str(entry.get("error", "")), settings)}
+    found = {"at": when, "error": scrub(str(entry.get("error", "")), settings)}
+    if isinstance(entry.get("message"), dict):
+        found["message"] = entry["message"]
+    return found
 
 
 def _worker_url(settings: Settings) -> str:

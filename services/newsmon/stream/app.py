@@ -37,13 +37,16 @@ from newsmon.index.client import make_async_client
 from newsmon.index.indexer import ArticleIndexer
 from newsmon.models import EnrichedArticle
 
-from .deadletter import SourceMessage
+from .deadletter import DeadLetter, SourceMessage
+from .exits import clear_exit
 from .enrichment import EnrichmentPool
 from .health import Health
 from .kafka import ssl_context
 from .metrics import Metrics
 from .follow import follow_topic
-from .processor import BatchProcessor, Producer
+from .processor import BatchProcessor, Producer, describe
+from .kafka import kafka_is_unavailable
+from newsmon.peers import KafkaUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +55,22 @@ log = logging.getLogger(__name__)
 BATCH_ATTEMPTS = 5
 # Batches in flight at once: one being enriched while the one before it completes.
 PIPELINE_DEPTH = 2
+PRODUCE_TIMEOUT_S = 30.0
 LAG_INTERVAL_S = 5.0
+
+
+_CRASH: dict[str, str] = {}
+
+
+def crash_reason() -> str | None:
+    """Why the app in this process crashed, if it did (read by ``newsmon worker`` as it exits)."""
+    return _CRASH.get("reason")
+
+
+def _timestamp_ms(message: Any) -> int | None:
+    """The message's timestamp in ms (Faust gives seconds as a float)."""
+    stamp = getattr(message, "timestamp", None)
+    return round(stamp * 1000) if isinstance(stamp, (int, float)) and stamp > 0 else None
 
 
 def _credentials(settings: Settings) -> Any:
@@ -79,7 +97,7 @@ class Worker:
         self.es = None
         self.http: httpx.AsyncClient | None = None
         self.rules = RuleBook()
-        self.stories = StoryIndex(settings.story_similarity, settings.story_window_hours)
+        self.stories = StoryIndex(settings.story_similarity, settings.story_window_hours, settings.story_capacity)
         self.dispatcher: AlertDispatcher | None = None
         self._background: list[asyncio.Task] = []
 
@@ -88,7 +106,8 @@ class Worker:
         settings = self.settings
         self.pool = EnrichmentPool(settings)
         self.es = make_async_client(settings)
-        self.http = httpx.AsyncClient(timeout=settings.alert_timeout_s)
+        # Connections are bounded per target by the dispatcher, not by one shared pool a hanging target could drain.
+        self.http = httpx.AsyncClient(timeout=settings.alert_timeout_s, limits=httpx.Limits(max_connections=None, max_keepalive_connections=50))
         self._produce = produce
         rules_ready, stories_ready = asyncio.Event(), asyncio.Event()
         self._keep_running(lambda: follow_topic(settings, settings.alert_rules_topic, self.rules.apply, rules_ready))
@@ -120,6 +139,7 @@ class Worker:
             story_stage=self.assign_stories,
         )
         self.health.model_ready = True
+        clear_exit(settings)
         log.info("worker ready: %d extraction processes, %d alert rules, %d recent stories",
                  self.pool.processes, len(self.rules), len(self.stories))
 
@@ -214,6 +234,17 @@ def create_app(settings: Settings) -> faust.App:
         consumer_auto_offset_reset="earliest",
         broker_commit_interval=1.0,
         producer_acks=-1,
+        # Sizes from the one message limit (Settings.max_message_bytes), so nothing the worker
+        # accepted can be refused on the way out.
+        producer_max_request_size=settings.producer_max_request_bytes,
+        consumer_max_fetch_size=settings.consumer_fetch_bytes,
+        # A Kafka outage surfaces as a retried, health-visible hold within seconds, not 20 minutes.
+        producer_request_timeout=PRODUCE_TIMEOUT_S,
+        # Recovery in seconds: a restarted worker rejoins under its static instance id and gets its
+        # partitions back at once; a worker that does not come back loses them after the session timeout.
+        consumer_group_instance_id=settings.group_instance_id,
+        broker_session_timeout=settings.kafka_session_timeout_s,
+        broker_heartbeat_interval=max(1.0, settings.kafka_session_timeout_s / 4),
         web_host=settings.web_host,
         web_port=settings.web_port,
         web_bind=settings.web_host,
@@ -229,10 +260,25 @@ def create_app(settings: Settings) -> faust.App:
     topics_by_name = {t.get_topic_name(): t for t in (enriched_topic, dlq_topic)}
 
     async def send_all(topic, items) -> None:
-        """Produce and wait until Kafka acknowledged every message."""
-        futures = [await topic.send(key=key, value=value) for key, value in items]
-        if futures:
-            await asyncio.gather(*futures)
+        """Produce and wait until Kafka acknowledged every message.
+
+        Raises :class:`~newsmon.peers.KafkaUnavailable` when Kafka is away or says to retry (all of
+        them are sent again), and the message's own error otherwise (too large, not encodable):
+        the processor then isolates the message at fault.
+        """
+        futures = []
+        try:
+            for key, value in items:
+                futures.append(await topic.send(key=key, value=value))
+            results = await asyncio.gather(*futures, return_exceptions=True) if futures else []
+        except Exception as exc:  # noqa: BLE001 - classified below
+            results = [exc]
+        errors = [r for r in results if isinstance(r, BaseException)]
+        peer = next((e for e in errors if kafka_is_unavailable(e)), None)
+        if peer is not None:
+            raise KafkaUnavailable(f"Kafka did not take the messages: {describe(peer)}") from peer
+        if errors:
+            raise errors[0]
 
     async def produce(name: str, key: bytes | None, value: bytes | None) -> None:
         topic = topics_by_name.get(name)
@@ -242,41 +288,60 @@ def create_app(settings: Settings) -> faust.App:
 
     @app.task
     async def start_worker() -> None:
-        await worker.start(
-            lambda items: send_all(enriched_topic, items),
-            lambda items: send_all(dlq_topic, items),
-            produce,
-        )
+        try:
+            await worker.start(
+                lambda items: send_all(enriched_topic, items),
+                lambda items: send_all(dlq_topic, items),
+                produce,
+            )
+        except Exception as exc:  # noqa: BLE001 - the worker cannot run without these; say why and stop
+            _CRASH["reason"] = f"the worker could not start: {describe(exc)}"
+            log.error("%s", _CRASH["reason"])
+            await app.crash(exc)
 
     @app.on_before_shutdown.connect
     async def release(app, **kwargs) -> None:
+        reason = getattr(app, "_crash_reason", None)
+        if reason is not None:
+            _CRASH["reason"] = f"the worker crashed: {describe(reason)}"
         await worker.stop()
 
     install_api(app, worker.rules, worker.put_rule, worker.delete_rule, lambda prepared: worker.pool.enrich(prepared))
 
-    async def retrying(step: Callable[[], Awaitable], what: str):
-        """Run a batch step; failures that are not about the input (those are dead-lettered) are retried,
-        and if they persist the worker stops, so a supervisor restarts it from the last commit."""
+    async def last_resort(step: Callable[[], Awaitable], what: str, messages: list[SourceMessage]):
+        """The processor isolates every failure it can attribute; this catches what it could not (a bug).
+
+        The step is retried a few times with backoff; if it keeps failing, the batch's messages become
+        dead letters of stage ``worker`` with the error, so the stream goes on. Never a crash loop.
+        """
         for attempt in range(1, BATCH_ATTEMPTS + 1):
             try:
                 return await step()
-            except Exception as exc:  # noqa: BLE001 - retried, then fatal
-                worker.health.error(f"{what} failed (attempt {attempt}): {exc!r}")
-                log.exception("%s failed (attempt %d/%d)", what, attempt, BATCH_ATTEMPTS)
+            except Exception as exc:  # noqa: BLE001 - retried, then dead-lettered
+                where = messages[0].describe() if messages else None
+                worker.health.error(f"{what} failed (attempt {attempt}/{BATCH_ATTEMPTS}): {describe(exc)}", where)
+                log.exception("%s failed (attempt %d/%d) at %s", what, attempt, BATCH_ATTEMPTS,
+                              messages[0].where() if messages else "?")
                 if attempt == BATCH_ATTEMPTS:
-                    await app.crash(exc)
-                    raise
+                    letters = [DeadLetter(m, "worker", f"{what} failed {BATCH_ATTEMPTS} times: {describe(exc)}") for m in messages]
+                    await worker.processor._until_peers_return(
+                        "dead letters", lambda: send_all(dlq_topic, [(d.message.key, d.to_json()) for d in letters]),
+                        messages[0] if messages else None,
+                    )
+                    return None
                 await asyncio.sleep(min(2**attempt, 30))
 
     async def run_batch(events, previous: asyncio.Task | None) -> None:
         messages = [
-            SourceMessage(e.message.key, e.message.value, e.message.topic, e.message.partition, e.message.offset)
+            SourceMessage(e.message.key, e.message.value, e.message.topic, e.message.partition, e.message.offset,
+                          _timestamp_ms(e.message))
             for e in events
         ]
-        batch = await retrying(lambda: worker.processor.enrich(messages), "enriching a batch")
+        batch = await last_resort(lambda: worker.processor.enrich(messages), "enriching a batch", messages)
         if previous is not None:
             await previous  # complete batches in the order they were read
-        await retrying(lambda: worker.processor.complete(batch), "completing a batch")
+        if batch is not None:
+            await last_resort(lambda: worker.processor.complete(batch), "completing a batch", messages)
         for event in events:
             event.ack()
 

@@ -25,12 +25,22 @@ class SourceMessage:
     topic: str
     partition: int
     offset: int
+    timestamp: int | None = None  # ms, as the producer (or the broker) stamped it; orders versions of an article
+
+    def where(self) -> str:
+        """``topic[partition]@offset key=...``, for logs and health."""
+        key = self.key.decode("utf-8", "replace")[:80] if self.key else None
+        return f"{self.topic}[{self.partition}]@{self.offset}" + (f" key={key!r}" if key else "")
+
+    def describe(self) -> dict:
+        return {"topic": self.topic, "partition": self.partition, "offset": self.offset,
+                "key": self.key.decode("utf-8", "replace")[:200] if self.key else None}
 
 
 @dataclass(frozen=True)
 class DeadLetter:
     message: SourceMessage
-    stage: str  # decode, enrich, index
+    stage: str  # decode, prepare, enrich, story, index, publish, alert
     reason: str
 
     def to_json(self) -> bytes:

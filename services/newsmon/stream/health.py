@@ -20,19 +20,36 @@ class Health:
     degraded_since: float | None = None
     last_batch_at: float | None = None
     recent_errors: deque = field(default_factory=lambda: deque(maxlen=20))
+    # The stage a held batch is stuck in and the first message of that batch (topic, partition, offset, key).
+    stuck_stage: str | None = None
+    stuck_message: dict | None = None
+    retries: int = 0
+    last_dead_letter: dict | None = None
 
-    def degraded(self, reason: str) -> None:
+    def degraded(self, reason: str, *, stage: str | None = None, message: dict | None = None) -> None:
         if self.degraded_reason is None:
             self.degraded_since = time.time()
+            self.retries = 0
+        self.retries += 1
+        if self.degraded_reason != reason:
+            self.error(reason, message)
         self.degraded_reason = reason
-        self.error(reason)
+        self.stuck_stage, self.stuck_message = stage, message
 
     def recovered(self) -> None:
         self.degraded_reason = None
         self.degraded_since = None
+        self.stuck_stage = self.stuck_message = None
+        self.retries = 0
 
-    def error(self, message: str) -> None:
-        self.recent_errors.append({"at": time.time(), "error": message})
+    def error(self, message: str, where: dict | None = None) -> None:
+        entry = {"at": time.time(), "error": message}
+        if where:
+            entry["message"] = where
+        self.recent_errors.append(entry)
+
+    def dead_letter(self, stage: str, where: dict, reason: str) -> None:
+        self.last_dead_letter = {"at": time.time(), "stage": stage, "message": where, "reason": reason}
 
     @property
     def status(self) -> str:
@@ -47,6 +64,11 @@ class Health:
             "pipeline_version": PIPELINE_VERSION,
             "degraded_reason": self.degraded_reason,
             "degraded_since": self.degraded_since,
+            "stuck": None if self.degraded_reason is None else {
+                "stage": self.stuck_stage, "message": self.stuck_message, "retries": self.retries,
+                "reason": self.degraded_reason,
+            },
+            "last_dead_letter": self.last_dead_letter,
             "uptime_s": round(time.time() - self.started_at, 1),
             "last_batch_at": self.last_batch_at,
             "recent_errors": list(self.recent_errors),

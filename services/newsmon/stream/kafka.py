@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import ssl
 from typing import Any
 
 from kafka import KafkaAdminClient
-from kafka.admin import NewTopic
-from kafka.errors import TopicAlreadyExistsError
+from kafka.admin import ConfigResource, ConfigResourceType, NewTopic
+from kafka.errors import KafkaError, TopicAlreadyExistsError
 
 from newsmon.config import Settings
 
@@ -51,24 +52,31 @@ def ssl_context(settings: Settings) -> ssl.SSLContext | None:
 def topic_specs(settings: Settings) -> list[NewTopic]:
     """The topics newsmon uses. Rules are a compacted topic: the latest version of each rule lives for ever."""
     n = settings.topic_partitions
-    # Articles up to 32 MB get in (and are truncated by the worker, flagged) rather than refused.
-    large = {"max.message.bytes": str(32 * 1024 * 1024)}
+    # Every topic takes messages up to max_message_bytes: articles that large get in (and are cut by
+    # the worker, flagged) rather than refused, and nothing the worker produces from them is refused.
+    size = {"max.message.bytes": str(settings.max_message_bytes)}
     return [
-        NewTopic(settings.articles_topic, n, 1, topic_configs=large),
-        NewTopic(settings.enriched_topic, n, 1),
-        NewTopic(settings.dlq_topic, 1, 1),
-        NewTopic(settings.alerts_topic, 1, 1),
-        NewTopic(settings.alert_rules_topic, 1, 1, topic_configs={"cleanup.policy": "compact"}),
+        NewTopic(settings.articles_topic, n, 1, topic_configs=size),
+        NewTopic(settings.enriched_topic, n, 1, topic_configs=size),
+        NewTopic(settings.dlq_topic, 1, 1, topic_configs=size),
+        NewTopic(settings.alerts_topic, 1, 1, topic_configs=size),
+        NewTopic(settings.alert_rules_topic, 1, 1, topic_configs={"cleanup.policy": "compact", **size}),
         # Story signatures only matter while a copy can still arrive: keep a week.
-        NewTopic(settings.stories_topic, 1, 1, topic_configs={"retention.ms": str(7 * 24 * 3600 * 1000)}),
+        NewTopic(settings.stories_topic, 1, 1, topic_configs={"retention.ms": str(7 * 24 * 3600 * 1000), **size}),
     ]
 
 
 def ensure_topics(settings: Settings, replication_factor: int | None = None) -> list[str]:
-    """Create missing topics; returns the names created. Existing topics are left as they are."""
+    """Create missing topics; returns the names created.
+
+    Existing topics keep their settings, except that a ``max.message.bytes`` below
+    ``max_message_bytes`` is raised to it: a topic created by an older newsmon (or by hand) with
+    the broker's 1 MB default would otherwise refuse the enriched copy of a long article.
+    """
     admin = KafkaAdminClient(client_id="newsmon-admin", request_timeout_ms=30_000, **kafka_python_options(settings))
     try:
         existing = set(admin.list_topics())
+        _raise_message_limits(admin, settings, [t.name for t in topic_specs(settings) if t.name in existing])
         wanted = [t for t in topic_specs(settings) if t.name not in existing]
         if replication_factor:
             for t in wanted:
@@ -83,3 +91,40 @@ def ensure_topics(settings: Settings, replication_factor: int | None = None) -> 
         return created
     finally:
         admin.close()
+
+
+def _raise_message_limits(admin: KafkaAdminClient, settings: Settings, names: list[str]) -> None:
+    if not names:
+        return
+    resources = [ConfigResource(ConfigResourceType.TOPIC, name, configs=None) for name in names]
+    try:
+        described = admin.describe_configs(config_resources=resources)
+    except KafkaError:
+        return  # no permission to read configs: leave the topics as they are
+    too_small = []
+    for name, configs in (described.get("topic") or {}).items():  # kafka-python 3: {"topic": {name: {key: {...}}}}
+        value = (configs.get("max.message.bytes") or {}).get("value")
+        if value is None or int(value) < settings.max_message_bytes:
+            too_small.append(name)
+    if too_small:
+        admin.alter_configs([
+            ConfigResource(ConfigResourceType.TOPIC, name, configs={"max.message.bytes": str(settings.max_message_bytes)})
+            for name in too_small
+        ])
+
+
+def kafka_is_unavailable(exc: BaseException) -> bool:
+    """Whether a producer error is Kafka's (away, timed out, no leader, not allowed) rather than the message's.
+
+    aiokafka marks retriable errors; timeouts, connection and authorisation failures are the
+    broker's side too. A message too large, or a record Kafka calls invalid, is the message's.
+    """
+    from aiokafka import errors as ak
+
+    if isinstance(exc, (ak.MessageSizeTooLargeError, ak.RecordTooLargeError, ak.InvalidMessageError,
+                        ak.CorruptRecordException, ak.UnsupportedForMessageFormatError)):
+        return False
+    if isinstance(exc, (ak.KafkaTimeoutError, ak.KafkaConnectionError, ak.NodeNotReadyError, ak.TopicAuthorizationFailedError,
+                        ak.ClusterAuthorizationFailedError, ak.ProducerClosed, asyncio.TimeoutError, ConnectionError)):
+        return True
+    return bool(getattr(exc, "retriable", False))

@@ -19,6 +19,17 @@ class Metrics:
         )
         self.alerts_sent = Counter("newsmon_alerts_sent", "Alerts delivered", ["channel"], registry=r)
         self.alerts_failed = Counter("newsmon_alerts_failed", "Alert deliveries that failed", ["channel"], registry=r)
+        self.batch_splits = Counter(
+            "newsmon_batch_splits", "Steps that failed for a group of messages and were split to find the one at fault",
+            ["stage"], registry=r,
+        )
+        self.alerts_redelivered = Counter(
+            "newsmon_alerts_redelivered", "Alerts delivered again after a restart (they may have arrived before it)",
+            ["channel"], registry=r,
+        )
+        self.alert_match_over_budget = Counter(
+            "newsmon_alert_match_over_budget", "Articles whose alert rules took longer than alert_match_budget_ms", registry=r,
+        )
         self.index_retries = Counter("newsmon_index_retries", "Bulk requests retried after a transient failure", registry=r)
         self.stage_seconds = Histogram(
             "newsmon_stage_seconds", "Time per batch in each stage", ["stage"], buckets=LATENCY_BUCKETS, registry=r

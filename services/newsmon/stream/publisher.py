@@ -22,6 +22,20 @@ class PublishError(RuntimeError):
     """Kafka did not take the articles; the message says what to check."""
 
 
+def encode(article: Article) -> bytes:
+    """The message value of an article: UTF-8 JSON, without the fields it does not set."""
+    return json.dumps(article.model_dump(mode="json", exclude_none=True), ensure_ascii=False).encode("utf-8")
+
+
+def too_large(article: Article, settings: Settings) -> str | None:
+    """Why the input topic would refuse the article, or None: Kafka's limit is on the message in bytes."""
+    size = len(encode(article))
+    if size > settings.max_message_bytes:
+        return (f"the article is {size:,} bytes as JSON; {settings.articles_topic} takes messages up to "
+                f"{settings.max_message_bytes:,} bytes (NEWSMON_MAX_MESSAGE_BYTES)")
+    return None
+
+
 class ArticlePublisher:
     """A thin, durable producer: ``acks=all``, retries, and a flush that reports failures."""
 
@@ -34,7 +48,7 @@ class ArticlePublisher:
                 acks="all",
                 retries=10,
                 linger_ms=10,
-                max_request_size=32 * 1024 * 1024,
+                max_request_size=settings.producer_max_request_bytes,
                 compression_type="gzip",
                 **kafka_python_options(settings),
             )
@@ -46,10 +60,12 @@ class ArticlePublisher:
 
     def publish(self, article: Article) -> None:
         assert article.id is not None
-        self.publish_raw(article.id, article.model_dump(mode="json", exclude_none=True))
+        self._send(article.id, encode(article))
 
     def publish_raw(self, key: str, value: Any) -> None:
-        encoded = json.dumps(value, ensure_ascii=False).encode("utf-8")
+        self._send(key, json.dumps(value, ensure_ascii=False).encode("utf-8"))
+
+    def _send(self, key: str, encoded: bytes) -> None:
         future = self._producer.send(self.topic, key=key.encode("utf-8"), value=encoded)
         future.add_errback(lambda exc, key=key: self._failures.append(f"{key}: {exc}"))
 
