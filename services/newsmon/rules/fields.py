@@ -17,7 +17,7 @@ from newsmon.models import Actor, Event
 from newsmon.models.enriched import ActorType, PloverType
 
 from .index import ArticleIndex
-from .terms import wildcard_regex
+from .glob import Glob, GlobError
 from .tokens import fold, keys
 
 EVENT_TYPES: tuple[str, ...] = get_args(PloverType)
@@ -97,14 +97,20 @@ class FieldClause:
         return f"{self.field}:{_quote(self.value)}"
 
 
-def _name_clause(field: str, value: str, names: Callable[[ArticleIndex], dict], blob: Callable[[ArticleIndex], str] | None,
+def _glob(pattern: str, field: str) -> Glob:
+    try:
+        return Glob(pattern)
+    except GlobError as exc:
+        raise FieldValueError(f"a simpler pattern for {field} ({exc})", pattern) from None
+
+
+def _name_clause(field: str, value: str, names: Callable[[ArticleIndex], dict],
                  hit: Callable[[object], FieldHit]) -> FieldClause:
     if _has_wildcard(value):
-        regex = wildcard_regex(" ".join(fold(w) for w in value.split()))
+        glob = _glob(" ".join(fold(w) for w in value.split()), field)
 
         def matched(index: ArticleIndex) -> list[str]:
-            text = blob(index) if blob else "\n".join(sorted(names(index)))
-            return regex.findall(text)
+            return glob.filter(names(index))
     else:
         key = " ".join(keys(value))
         if not key:
@@ -144,15 +150,15 @@ def compile_field(field: str, value: str) -> FieldClause:
         raise FieldValueError(f"a value for {field}", value)
 
     if field == "actor":
-        return _name_clause(field, value, lambda ix: ix.actor_names, lambda ix: ix.actor_names_blob, _actor_hit)
+        return _name_clause(field, value, lambda ix: ix.actor_names, _actor_hit)
 
     if field == "place":
-        return _name_clause(field, value, lambda ix: ix.place_names, None, lambda name: FieldHit(str(name)))
+        return _name_clause(field, value, lambda ix: ix.place_names, lambda name: FieldHit(str(name)))
 
     if field == "source":
         def source_names(ix: ArticleIndex) -> dict[str, list[str]]:
             return {n: [ix.article.source or ""] for n in ix.source_names}
-        return _name_clause(field, value, source_names, None, lambda name: FieldHit(str(name)))
+        return _name_clause(field, value, source_names, lambda name: FieldHit(str(name)))
 
     if field == "actor_type":
         kind = value.lower()
@@ -212,10 +218,10 @@ def compile_field(field: str, value: str) -> FieldClause:
         if not _TOPIC.match(topic):
             raise FieldValueError("a topic id (lower-case letters, digits and hyphens)", value)
         if _has_wildcard(topic):
-            regex = wildcard_regex(topic)
+            glob = _glob(topic, field)
 
             def topic_ids(ix: ArticleIndex) -> list[str]:
-                return [t for t in ix.topics if regex.match(t)]
+                return glob.filter(ix.topics)
         else:
             def topic_ids(ix: ArticleIndex) -> list[str]:
                 return [topic] if topic in ix.topics else []

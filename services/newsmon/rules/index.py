@@ -21,7 +21,7 @@ TEXT_FIELDS = ("title", "body")
 class FieldText:
     """The words of one text field (title or body): keys in order, vocabulary, positions, offsets."""
 
-    __slots__ = ("name", "text", "raw", "keys", "vocab", "_positions", "_sorted", "_blob", "_spans")
+    __slots__ = ("name", "text", "raw", "keys", "vocab", "_positions", "_sorted", "_spans")
 
     def __init__(self, name: str, text: str):
         self.name = name
@@ -32,7 +32,6 @@ class FieldText:
         self.vocab: frozenset[str] = frozenset(self.keys)
         self._positions: dict[str, list[int]] | None = None
         self._sorted: list[str] | None = None
-        self._blob: str | None = None
         self._spans: list[tuple[int, int]] | None = None
 
     def __len__(self) -> int:
@@ -57,13 +56,6 @@ class FieldText:
         if self._sorted is None:
             self._sorted = sorted(self.vocab)
         return self._sorted
-
-    @property
-    def vocab_blob(self) -> str:
-        """The vocabulary one word per line, for matching general wildcards with one regex scan."""
-        if self._blob is None:
-            self._blob = "\n".join(self.sorted_vocab)
-        return self._blob
 
     def with_prefix(self, prefix: str) -> list[str]:
         """Vocabulary words that start with ``prefix``."""
@@ -132,10 +124,6 @@ class ArticleIndex:
     def actor_names(self) -> dict[str, list[Actor]]:
         """Word runs of every actor name and alias -> the actors."""
         return _name_index((n, a) for a in self.article.actors for n in (a.name, *a.aliases))
-
-    @cached_property
-    def actor_names_blob(self) -> str:
-        return "\n".join(sorted(self.actor_names))
 
     @cached_property
     def actor_types(self) -> dict[str, list[Actor]]:

@@ -3,16 +3,17 @@
 A term is compiled once (word families generated, wildcards classified) and then tested
 against :class:`~newsmon.rules.index.FieldText` objects: a word is a set lookup in the
 field's vocabulary, a trailing-``*`` wildcard a binary search in the sorted vocabulary, any
-other wildcard one regex scan over the vocabulary (not the text), and phrases and proximity
+other wildcard a bounded-time match (:mod:`newsmon.rules.glob`) against the vocabulary words
+that share its literal prefix (never the text), and phrases and proximity
 look at word positions only when every word is present.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from heapq import merge
 
+from .glob import Glob, GlobError
 from .index import FieldText
 from .tokens import PATTERN_WORD, cased_form, fold, word_key
 from .wordforms import family, is_name
@@ -104,23 +105,19 @@ class PatternAtom(Atom):
     """Any other wildcard (``?`` for one character, ``*`` for any run), matched against the vocabulary."""
 
     source: str
-    regex: re.Pattern[str]
+    glob: Glob
 
     def words(self, ft: FieldText) -> list[str]:
-        return self.regex.findall(ft.vocab_blob)
+        candidates = ft.with_prefix(self.glob.prefix) if self.glob.prefix else ft.sorted_vocab
+        return self.glob.filter(candidates)
 
     def present(self, ft: FieldText) -> bool:
-        return self.regex.search(ft.vocab_blob) is not None
+        candidates = ft.with_prefix(self.glob.prefix) if self.glob.prefix else ft.sorted_vocab
+        return any(self.glob.match(w) for w in candidates)
 
     def positions(self, ft: FieldText) -> list[int]:
         found = [ft.positions[k] for k in self.words(ft)]
         return found[0] if len(found) == 1 else list(merge(*found))
-
-
-def wildcard_regex(pattern: str) -> re.Pattern[str]:
-    """A multi-line regex matching whole lines of a one-word-per-line blob against ``pattern``."""
-    body = "".join("[^\n]*" if c == "*" else "[^\n]" if c == "?" else re.escape(c) for c in pattern)
-    return re.compile(f"^{body}$", re.M)
 
 
 def wildcard_atom(word: str) -> Atom:
@@ -128,7 +125,7 @@ def wildcard_atom(word: str) -> Atom:
     stem = pattern[:-1]
     if pattern.endswith("*") and "*" not in stem and "?" not in stem:
         return PrefixAtom(word, stem)
-    return PatternAtom(word, wildcard_regex(pattern))
+    return PatternAtom(word, Glob(pattern))
 
 
 def compile_words(text: str, *, exact: bool = False, cased: bool = False, offset: int = 0) -> list[Atom]:
@@ -148,7 +145,10 @@ def compile_words(text: str, *, exact: bool = False, cased: bool = False, offset
                 raise TermError(
                     f"a wildcard needs at least two letters or digits beside it, got '{word}'", offset + m.start()
                 )
-            atoms.append(wildcard_atom(word))
+            try:
+                atoms.append(wildcard_atom(word))
+            except GlobError as exc:
+                raise TermError(str(exc), offset + m.start()) from None
         elif cased:
             atoms.append(CasedAtom(word, cased_form(word), word_key(word)))
         elif exact:
