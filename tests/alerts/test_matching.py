@@ -44,7 +44,7 @@ def test_match_rules_finds_each_matching_pair_once():
     a = article("a", "A truce was agreed in Syria.", actors=actors)
     b = article("b", "A truce was agreed in the north.")
     c = article("c", "Markets rose.")
-    found = {(rule.name, art.id) for rule, art, _ in match_rules(book(syria, any_truce), [a, b, c])}
+    found = {(rule.name, art.id) for rule, art, _ in match_rules(book(syria, any_truce), [a, b, c]).found}
     assert found == {("syria", "a"), ("truce", "a"), ("truce", "b")}
 
 
@@ -60,7 +60,7 @@ def test_alert_ids_are_per_rule_and_story():
 def test_alert_payloads_for_each_channel():
     rule = AlertRule(name="truce", query="truce", channels=["kafka", "email:desk@example.org"])
     art = article("a", "A truce was agreed in the north. " * 20, title="Truce agreed", url="https://e.org/a", source="e")
-    (match,) = [m for _, _, m in match_rules(book(rule), [art])]
+    (match,) = [m for _, _, m in match_rules(book(rule), [art]).found]
     alert = make_alert(rule, art, match)
     assert alert.id == alert_id(rule, "a") and alert.articles[0].snippet.endswith("…")
     record = AlertRecord(alert, rule, Channel.parse("email:desk@example.org"), "pending")

@@ -2,7 +2,8 @@
 
 For trying alert rules out, and used by the tests and ``newsmon bench`` as the real peer
 that webhook and Slack alerts are delivered to. ``fail_paths`` makes a path answer 500 a
-number of times (-1: always) before it answers 200, to exercise retries.
+number of times (-1: always) before it answers 200, to exercise retries; ``hang_paths`` makes a
+path take that many seconds before it answers (a target that hangs).
 """
 
 from __future__ import annotations
@@ -26,12 +27,24 @@ class WebhookReceiver:
     def __init__(self, host: str = "127.0.0.1", port: int = 0):
         self.requests: list[Received] = []
         self.fail_paths: dict[str, int] = {}
+        self.hang_paths: dict[str, float] = {}
         self._lock = threading.Lock()
         receiver = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
             def do_POST(self):  # noqa: N802 - the stdlib's name
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                hang = receiver.hang_paths.get(self.path, 0)
+                if hang:
+                    with receiver._lock:
+                        receiver.requests.append(Received(self.path, dict(self.headers), body, 0))
+                    time.sleep(hang)
+                    try:
+                        self.send_response(200)
+                        self.end_headers()
+                    except OSError:
+                        pass  # the sender gave up waiting
+                    return
                 with receiver._lock:
                     remaining = receiver.fail_paths.get(self.path, 0)
                     if remaining > 0:

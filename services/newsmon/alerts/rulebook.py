@@ -51,10 +51,11 @@ class RuleBook:
             return
         try:
             rule = AlertRule.model_validate(json.loads(value))
-        except (ValueError, ValidationError) as exc:
-            log.warning("ignoring unreadable alert rule %r: %s", name, exc)
+            compiled = rule.compiled()
+        except (ValueError, ValidationError, RecursionError) as exc:
+            log.warning("ignoring unreadable alert rule %r: %s", name, str(exc).splitlines()[0] if str(exc) else exc)
             return
-        self._rules[name] = ActiveRule(rule, rule.compiled())
+        self._rules[name] = ActiveRule(rule, compiled)
 
     def get(self, name: str) -> AlertRule | None:
         active = self._rules.get(name)

@@ -164,7 +164,7 @@ def measure_matching(enriched: list, result: BenchResult, echo: Echo, rules: int
     for n, query in enumerate(queries):
         book.apply(*encode(AlertRule(name=f"bench-{n}", query=query, channels=["kafka"])))
     start = time.perf_counter()
-    matches = match_rules(book, enriched)
+    matches = match_rules(book, enriched).found
     per_article = (time.perf_counter() - start) / len(enriched)
     result["rules_active"] = rules
     result["match_ms_per_article"] = per_article * 1000
