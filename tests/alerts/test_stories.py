@@ -36,3 +36,14 @@ def test_records_round_trip_and_replayed_records_are_remembered():
     index.remember(record, now=1000)
     assert index.story_of("a") == "s1"
     assert index.assign("b", signature(None, BASE), now=1001).story_id == "s1"
+
+
+def test_memory_is_bounded_by_capacity_whatever_the_throughput():
+    index = StoryIndex(window_hours=10**9, capacity=100)
+    for n in range(350):
+        index.assign(f"a{n}", signature(None, f"{BASE} edition {n} " + " ".join(f"w{n}x{i}" for i in range(40))), now=1000 + n)
+    assert len(index) == 100
+    assert index.story_of("a0") is None and index.story_of("a349") == "a349"
+    before = index.memory_bytes
+    index.assign("copy", signature(None, f"{BASE} edition 349 " + " ".join(f"w349x{i}" for i in range(40))), now=2000)
+    assert index.story_of("copy") == "a349" and index.memory_bytes == before
