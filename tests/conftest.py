@@ -84,7 +84,9 @@ def http_peer() -> Iterator[WebhookReceiver]:
 @pytest.fixture(scope="session")
 def isolated(stack: Settings, smtp_peer: SmtpPeer) -> Iterator[Settings]:
     """Settings of this test session: the shared stack, but topics and indices of our own."""
-    settings = scratch_settings(stack, prefix="t", worker_processes=1, smtp_host="127.0.0.1", smtp_port=smtp_peer.port)
+    # Fault injection is on for marked articles only (newsmon.stream.faults): tests/e2e/test_poison.py uses it.
+    settings = scratch_settings(stack, prefix="t", worker_processes=1, smtp_host="127.0.0.1", smtp_port=smtp_peer.port,
+                                faults="enrich,index,bulk,alert")
     yield settings
     drop_scratch(settings)
 

@@ -65,3 +65,38 @@ class SmtpPeer:
 
     def close(self) -> None:
         self.controller.stop()
+
+
+def run_newsmon(settings: Settings, *args: str, stdin: str | None = None, timeout: float = 300) -> subprocess.CompletedProcess:
+    """The CLI as a user runs it, with the settings of a test session in its environment."""
+    import os
+    import sys
+
+    env = {**os.environ, **settings.as_env(), "COLUMNS": "200"}
+    return subprocess.run([sys.executable, "-m", "newsmon.cli.main", *args], env=env, input=stdin,
+                          capture_output=True, text=True, timeout=timeout)
+
+
+def publish_article(settings: Settings, article: dict) -> None:
+    """``newsmon publish -`` of one article; fails the test if the CLI does."""
+    import json
+
+    result = run_newsmon(settings, "publish", "-", stdin=json.dumps(article) + "\n")
+    assert result.returncode == 0, result.stderr
+
+
+def dead_letters(settings: Settings) -> list[dict]:
+    """Every dead letter on the session's dead-letter topic, oldest first."""
+    import json
+
+    from kafka import KafkaConsumer, TopicPartition
+
+    from newsmon.stream.kafka import kafka_python_options
+
+    consumer = KafkaConsumer(enable_auto_commit=False, consumer_timeout_ms=2000, **kafka_python_options(settings))
+    partition = TopicPartition(settings.dlq_topic, 0)
+    consumer.assign([partition])
+    consumer.seek_to_beginning(partition)
+    letters = [json.loads(r.value) for r in consumer]
+    consumer.close()
+    return letters

@@ -6,8 +6,8 @@ import json
 import uuid
 
 import pytest
-from kafka import KafkaConsumer, KafkaProducer, TopicPartition
-from support import wait_for
+from kafka import KafkaProducer
+from support import dead_letters, wait_for
 
 from newsmon.articles import content_hash
 from newsmon.index.client import make_client
@@ -26,16 +26,6 @@ HTML = (
     "officials said.</p><p>Ships were moved upstream &amp; roads were closed.</p>"
     "<script>track('view')</script></body></html>"
 )
-
-
-def dead_letters(settings) -> list[dict]:
-    consumer = KafkaConsumer(enable_auto_commit=False, consumer_timeout_ms=2000, **kafka_python_options(settings))
-    partition = TopicPartition(settings.dlq_topic, 0)
-    consumer.assign([partition])
-    consumer.seek_to_beginning(partition)
-    letters = [json.loads(r.value) for r in consumer]
-    consumer.close()
-    return letters
 
 
 def get(es, settings, article_id):
