@@ -72,8 +72,26 @@ def last_words(exc: SystemExit) -> str:
     return getattr(exc, "newsmon_message", None) or f"exited with status {exc.code}; see the worker log"
 
 
+def check_configuration(settings: Settings) -> None:
+    """Read the topics file and the knowledge base once here, so a mistake in them is one sentence now,
+    not a crash of every extraction process after Kafka and Elasticsearch were set up."""
+    from newsmon.nlp.knowledge import KnowledgeError, load_knowledge
+    from newsmon.rules import TopicFileError, TopicSet
+
+    try:
+        TopicSet.load(settings.topics_file)
+    except TopicFileError as exc:
+        fail(f"the topics file has errors, fix them (`newsmon topics validate` lists them) and start again:\n{exc}")
+    if settings.knowledge_dir is not None:  # the shipped files are checked by the tests; a user's may not be
+        try:
+            load_knowledge(settings.knowledge_dir)
+        except KnowledgeError as exc:
+            fail(f"the knowledge base cannot be read: {exc}")
+
+
 def run_worker(settings: Settings, loglevel: str) -> None:
     err_console.print(f"newsmon worker: Kafka {settings.kafka_bootstrap}, Elasticsearch {settings.es_url}", highlight=False)
+    check_configuration(settings)
     wait_for_kafka(settings, settings.stack_timeout_s)
     install_indices(settings, settings.stack_timeout_s)
 
