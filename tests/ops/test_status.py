@@ -251,3 +251,21 @@ def test_local_kafka_beside_an_external_elasticsearch(isolated):
     assert components["elasticsearch"].where == "external" and not components["elasticsearch"].healthy
     assert components["elasticsearch"].detail.startswith("Elasticsearch unreachable at https://127.0.0.2:")
     assert report.lag.error is None
+
+
+@pytest.mark.integration
+def test_a_worker_that_stopped_on_a_fatal_error_says_why_in_status(isolated, tmp_path: Path):
+    from newsmon.stream.launcher import start_worker
+
+    bad = tmp_path / "topics.yaml"
+    bad.write_text("topics: [\n")
+    settings = isolated.model_copy(update={"topics_file": bad, "web_port": free_port(), "state_dir": tmp_path / "state"})
+    process = start_worker(settings, tmp_path / "worker.log")
+    assert process.wait(120) == 1
+    log = (tmp_path / "worker.log").read_text()
+    assert "the topics file has errors" in log and "Traceback" not in log
+    result = status_command(settings, "--json")
+    report = json.loads(result.stdout)
+    assert "the topics file has errors" in report["worker"]["last_exit"]["reason"]
+    shown = status_command(settings)
+    assert "last fatal error" in shown.stdout and "topics.yaml:2:1" in shown.stdout

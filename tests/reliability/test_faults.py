@@ -154,6 +154,10 @@ def test_elasticsearch_away_for_30_seconds(scratch, workers):
         degraded = wait_for(lambda: (a := probe(scratch, "/readyz")) and a[0] == 503 and a[1]["status"] == "degraded" and a,
                             timeout=60, what="/readyz to say degraded")
         assert degraded[1]["elasticsearch"] is False
+        # Health names where the held batch is stuck: the stage and the first message (topic, partition, offset, key).
+        stuck = wait_for(lambda: (a := probe(scratch, "/readyz")) and a[1].get("stuck"), timeout=60, what="the stuck batch to be named")
+        assert stuck["stage"] in ("index", "alert", "dead letters") and stuck["message"]["topic"] == scratch.articles_topic
+        assert isinstance(stuck["message"]["offset"], int) and stuck["retries"] >= 1
         live = probe(scratch, "/healthz")
         assert live is not None and live[0] == 200
         time.sleep(30)
