@@ -13,26 +13,56 @@ from typing import Any
 
 from newsmon.models import Actor, EnrichedArticle, Event, TopicHit
 
+from .analysis import Language, base_code, get_language
 from .tokens import _KEYS, WORD, fold, word_key
 
 TEXT_FIELDS = ("title", "body")
 
 
 class FieldText:
-    """The words of one text field (title or body): keys in order, vocabulary, positions, offsets."""
+    """The words of one text field (title or body): keys in order, vocabulary, positions, offsets.
 
-    __slots__ = ("name", "text", "raw", "keys", "vocab", "_positions", "_sorted", "_spans")
+    English text is keyed as the rule language always did (:mod:`newsmon.rules.tokens`). Text in
+    another language newsmon has an analysis for (:mod:`newsmon.rules.analysis`) is cut into
+    that language's words, and each word is indexed under all its variants (itself, without
+    clitics, its stem), so a term compiled for that language finds its inflected forms.
+    """
 
-    def __init__(self, name: str, text: str):
+    __slots__ = ("name", "text", "raw", "keys", "vocab", "language", "base_positions", "_positions", "_sorted", "_reversed",
+                 "_spans")
+
+    def __init__(self, name: str, text: str, language: Language | None = None):
         self.name = name
         self.text = text
-        self.raw: list[str] = WORD.findall(text)
-        known = _KEYS
-        self.keys: list[str] = [known.get(w) or word_key(w) for w in self.raw]
-        self.vocab: frozenset[str] = frozenset(self.keys)
+        self.language = language if language is not None and not language.is_english else None
+        # Another language's words by their written forms only (itself, without clitics): what exact terms match.
+        self.base_positions: dict[str, list[int]] | None = None
         self._positions: dict[str, list[int]] | None = None
         self._sorted: list[str] | None = None
-        self._spans: list[tuple[int, int]] | None = None
+        self._reversed: list[str] | None = None
+        if self.language is None:
+            self.raw: list[str] = WORD.findall(text)
+            known = _KEYS
+            self.keys: list[str] = [known.get(w) or word_key(w) for w in self.raw]
+            self.vocab: frozenset[str] = frozenset(self.keys)
+            self._spans: list[tuple[int, int]] | None = None
+            return
+        tokens = self.language.tokens(text)
+        self.raw = [t[0] for t in tokens]
+        self._spans = [(t[1], t[2]) for t in tokens]
+        self.keys = [self.language.key(w) for w in self.raw]
+        positions: dict[str, list[int]] = {}
+        bases: dict[str, list[int]] = {}
+        for i, key in enumerate(self.keys):
+            for variant in self.language.variants(key):
+                positions.setdefault(variant, []).append(i)
+            for base in self.language.bases(key):
+                found = bases.setdefault(base, [])
+                if not found or found[-1] != i:
+                    found.append(i)
+        self._positions = positions
+        self.base_positions = bases
+        self.vocab = frozenset(positions)
 
     def __len__(self) -> int:
         return len(self.keys)
@@ -57,21 +87,35 @@ class FieldText:
             self._sorted = sorted(self.vocab)
         return self._sorted
 
+    @property
+    def reversed_vocab(self) -> list[str]:
+        """Every vocabulary word spelt backwards, sorted: words that end with a stem, by bisection."""
+        if self._reversed is None:
+            self._reversed = sorted(w[::-1] for w in self.vocab)
+        return self._reversed
+
     def with_prefix(self, prefix: str) -> list[str]:
         """Vocabulary words that start with ``prefix``."""
-        words = self.sorted_vocab
-        i = bisect.bisect_left(words, prefix)
-        out = []
-        while i < len(words) and words[i].startswith(prefix):
-            out.append(words[i])
-            i += 1
-        return out
+        return _starting(self.sorted_vocab, prefix)
+
+    def with_suffix(self, suffix: str) -> list[str]:
+        """Vocabulary words that end with ``suffix``."""
+        return [w[::-1] for w in _starting(self.reversed_vocab, suffix[::-1])]
 
     def char_span(self, start: int, end: int) -> tuple[int, int]:
         """Character offsets of words ``start`` to ``end - 1``."""
         if self._spans is None:
             self._spans = [m.span() for m in WORD.finditer(self.text)]
         return self._spans[start][0], self._spans[end - 1][1]
+
+
+def _starting(words: list[str], prefix: str) -> list[str]:
+    i = bisect.bisect_left(words, prefix)
+    out = []
+    while i < len(words) and words[i].startswith(prefix):
+        out.append(words[i])
+        i += 1
+    return out
 
 
 def _ngrams(text: str) -> set[str]:
@@ -109,12 +153,21 @@ class ArticleIndex:
 
     # --- text
     @cached_property
+    def analysis(self) -> Language | None:
+        """The article's language analysis, when newsmon has one for it (None: English rules as always)."""
+        return get_language(self.article.language)
+
+    @cached_property
+    def language_code(self) -> str | None:
+        return base_code(self.article.language)
+
+    @cached_property
     def title(self) -> FieldText:
-        return FieldText("title", self.article.title or "")
+        return FieldText("title", self.article.title or "", self.analysis)
 
     @cached_property
     def body(self) -> FieldText:
-        return FieldText("body", self.article.body)
+        return FieldText("body", self.article.body, self.analysis)
 
     def field(self, name: str) -> FieldText:
         return self.title if name == "title" else self.body

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from heapq import merge
 
+from .analysis import Language
 from .glob import Glob, GlobError
 from .index import FieldText
 from .tokens import PATTERN_WORD, cased_form, fold, word_key
@@ -31,6 +32,17 @@ class TermError(ValueError):
 
 
 # --- atoms: what one word of a term matches
+
+def _merged(ft: FieldText, found: list[list[int]]) -> list[int]:
+    """Positions from several vocabulary keys, in order. In another language a word is indexed under
+    several variants (surface, without clitics, stem), so the same position may come twice: once."""
+    if len(found) == 1:
+        return found[0]
+    merged = list(merge(*found))
+    if ft.language is None:
+        return merged
+    return [p for i, p in enumerate(merged) if i == 0 or merged[i - 1] != p]
+
 
 class Atom:
     """Matches one word of text."""
@@ -58,13 +70,27 @@ class FormsAtom(Atom):
         return not self.keys.isdisjoint(ft.vocab)
 
     def positions(self, ft: FieldText) -> list[int]:
-        found = [ft.positions[k] for k in self.keys & ft.vocab]
-        if len(found) == 1:
-            return found[0]
-        return list(merge(*found))
+        return _merged(ft, [ft.positions[k] for k in self.keys & ft.vocab])
 
     def describe(self) -> str:
         return f"{self.source} ({', '.join(sorted(self.keys))})" if len(self.keys) > 1 else self.source
+
+
+@dataclass(frozen=True, eq=False)
+class SurfaceAtom(Atom):
+    """One word of another language exactly as written (clitics aside): a quoted term, never stemmed,
+    so "Hama" does not match Hamas through a stem."""
+
+    source: str
+    key: str
+
+    def present(self, ft: FieldText) -> bool:
+        bases = ft.base_positions if ft.base_positions is not None else ft.positions
+        return self.key in bases
+
+    def positions(self, ft: FieldText) -> list[int]:
+        bases = ft.base_positions if ft.base_positions is not None else ft.positions
+        return bases.get(self.key, [])
 
 
 @dataclass(frozen=True, eq=False)
@@ -96,8 +122,7 @@ class PrefixAtom(Atom):
         return bool(ft.with_prefix(self.prefix))
 
     def positions(self, ft: FieldText) -> list[int]:
-        found = [ft.positions[k] for k in ft.with_prefix(self.prefix)]
-        return found[0] if len(found) == 1 else list(merge(*found))
+        return _merged(ft, [ft.positions[k] for k in ft.with_prefix(self.prefix)])
 
 
 @dataclass(frozen=True, eq=False)
@@ -116,25 +141,70 @@ class PatternAtom(Atom):
         return any(self.glob.match(w) for w in candidates)
 
     def positions(self, ft: FieldText) -> list[int]:
-        found = [ft.positions[k] for k in self.words(ft)]
-        return found[0] if len(found) == 1 else list(merge(*found))
+        return _merged(ft, [ft.positions[k] for k in self.words(ft)])
 
 
-def wildcard_atom(word: str) -> Atom:
-    pattern = fold(word)
+@dataclass(frozen=True, eq=False)
+class CompoundAtom(Atom):
+    """A word of a compounding language (German, Dutch, Swedish...): itself, or its stem at the start or
+    end of a longer word (Waffenruhe in Waffenruhevereinbarung, Gespräche in Friedensgespräche)."""
+
+    source: str
+    keys: frozenset[str]
+    parts: tuple[str, ...]  # the word and its stem (stemmers rewrite: Dutch escalatie -> escaleer), as found inside compounds
+
+    def words(self, ft: FieldText) -> list[str]:
+        found = set(self.keys & ft.vocab)
+        for part in self.parts:
+            found.update(ft.with_prefix(part))
+            found.update(ft.with_suffix(part))
+        return sorted(found)
+
+    def present(self, ft: FieldText) -> bool:
+        return bool(self.keys & ft.vocab) or any(ft.with_prefix(p) or ft.with_suffix(p) for p in self.parts)
+
+    def positions(self, ft: FieldText) -> list[int]:
+        return _merged(ft, [ft.positions[k] for k in self.words(ft)])
+
+
+MIN_COMPOUND_STEM = 5  # shorter stems would match inside too many words (Rat in Ratifizierung)
+MIN_PREFIX_KEY = 4
+
+
+def language_atom(word: str, language: Language, *, exact: bool) -> Atom:
+    """The atom of one plain word of a term written for ``language`` (see newsmon.rules.analysis)."""
+    key = language.key(word)
+    if exact:
+        return SurfaceAtom(word, key)
+    if language.match == "prefix" and len(key) >= MIN_PREFIX_KEY:
+        stem = language.stem(key)  # a light suffix strip where there is one: переговори -> переговор
+        return PrefixAtom(word, stem if len(stem) >= MIN_PREFIX_KEY else key)
+    keys = language.term_keys(word)
+    parts = tuple(sorted(k for k in keys if len(k) >= MIN_COMPOUND_STEM))
+    if language.compounds and parts:
+        return CompoundAtom(word, keys, parts)
+    return FormsAtom(word, keys)
+
+
+def wildcard_atom(word: str, language: Language | None = None) -> Atom:
+    pattern = language.normalize(word) if language is not None else fold(word)
     stem = pattern[:-1]
     if pattern.endswith("*") and "*" not in stem and "?" not in stem:
         return PrefixAtom(word, stem)
     return PatternAtom(word, Glob(pattern))
 
 
-def compile_words(text: str, *, exact: bool = False, cased: bool = False, offset: int = 0) -> list[Atom]:
+def compile_words(text: str, *, exact: bool = False, cased: bool = False, offset: int = 0,
+                  language: Language | None = None) -> list[Atom]:
     """The atoms of a term's text, one per word.
 
     ``exact``: each word matches only itself (modulo case); otherwise its family (see
-    :mod:`newsmon.rules.wordforms`). ``cased``: each word matches only as written.
+    :mod:`newsmon.rules.wordforms`), or in another ``language`` its inflected and prefixed forms
+    (:mod:`newsmon.rules.analysis`). ``cased``: each word matches only as written.
     ``offset`` is added to error offsets, for callers that cut ``text`` out of something longer.
     """
+    if language is not None and language.is_english:
+        language = None
     atoms: list[Atom] = []
     for m in PATTERN_WORD.finditer(text):
         word = m.group()
@@ -146,11 +216,13 @@ def compile_words(text: str, *, exact: bool = False, cased: bool = False, offset
                     f"a wildcard needs at least two letters or digits beside it, got '{word}'", offset + m.start()
                 )
             try:
-                atoms.append(wildcard_atom(word))
+                atoms.append(wildcard_atom(word, language))
             except GlobError as exc:
                 raise TermError(str(exc), offset + m.start()) from None
         elif cased:
-            atoms.append(CasedAtom(word, cased_form(word), word_key(word)))
+            atoms.append(CasedAtom(word, cased_form(word), language.key(word) if language is not None else word_key(word)))
+        elif language is not None:
+            atoms.extend(language_atom(token, language, exact=exact) for token, _, _ in language.tokens(word))
         elif exact:
             atoms.append(FormsAtom(word, frozenset((word_key(word),))))
         else:
@@ -257,6 +329,23 @@ class NearTerm(TextTerm):
 
     def atoms(self) -> list[Atom]:
         return [a for p in self.parts for a in p.atoms()]
+
+
+@dataclass(frozen=True, eq=False)
+class AnyTerm(TextTerm):
+    """Any of several terms: one part of a proximity item written as a list (``near: [[deal, truce], [Syria, Assad]]``)."""
+
+    source: str
+    terms: tuple[TextTerm, ...]
+
+    def present(self, ft: FieldText) -> bool:
+        return any(t.present(ft) for t in self.terms)
+
+    def spans(self, ft: FieldText) -> list[WordSpan]:
+        return sorted({s for t in self.terms if t.present(ft) for s in t.spans(ft)})
+
+    def atoms(self) -> list[Atom]:
+        return [a for t in self.terms for a in t.atoms()]
 
 
 def text_term(source: str, atoms: list[Atom]) -> TextTerm:
