@@ -61,7 +61,9 @@ def test_near_misses_that_only_just_missed_are_reported_as_nearly(enriched_fixtu
     libya = FIXTURES / "syria-ceasefire-talks" / "negative-libya-geneva-talks.json"
     [syria] = [e for e in default_topics.explain(enriched_fixtures[libya]) if e.id == "syria-ceasefire-talks"]
     assert not syria.fired and syria.nearly
-    assert syria.failed == ["group 'syria' (any): 1 occurrence, needs 2"]
+    # Syria is named once, in passing, and the other conflict's places pull the score just under the threshold
+    (reason,) = syria.failed
+    assert reason.startswith("score ") and reason.endswith(f"below the threshold {syria.threshold:g}")
 
     idlib = FIXTURES / "syria-ceasefire-talks" / "negative-idlib-airstrikes.json"
     [syria] = [e for e in default_topics.explain(enriched_fixtures[idlib]) if e.id == "syria-ceasefire-talks"]

@@ -16,16 +16,18 @@ from pathlib import Path
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from .analysis import get_language, languages
 from .fields import FIELD_NAMES, FieldClause, FieldValueError, compile_field
-from .terms import NearTerm, TermError, TextTerm, WordTerm, compile_words, text_term
+from .terms import AnyTerm, NearTerm, TermError, TextTerm, WordTerm, compile_words, text_term
 from .topic_model import GROUP_MODES, Group, Item, Topic
 
 TOPIC_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_LANGUAGE = re.compile(r"^[a-z]{2,3}$")
 _NUMBER = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$")
 
 ROOT_KEYS = ("version", "topics")
 TOPIC_KEYS = ("id", "name", "description", "threshold", "max_hits", "rules")
-GROUP_KEYS = ("name", *GROUP_MODES, "min", "min_hits", "weight")
+GROUP_KEYS = ("name", *GROUP_MODES, "min", "min_hits", "min_sentences", "weight", "languages")
 ITEM_KEYS = ("term", "near", "within", "weight", "case", "forms", *FIELD_NAMES)
 _KINDS = ("term", "near", *FIELD_NAMES)
 
@@ -238,6 +240,19 @@ class _Reader:
             self.error(keys.get("threshold", (node, node))[1],
                        f"threshold {topic.threshold:g} cannot be reached: the most topic '{topic.id}' can score is {topic.max_score:g}")
             return None
+        for code in sorted(topic.languages - {"en"}):
+            missing = [g.name for g in topic.groups if g.required and code not in g.languages
+                       and any(i.is_text for i in g.items) and not any(not i.is_text for i in g.items)]
+            if missing:
+                self.error(node, f"topic '{topic.id}' has terms for '{code}' but its required group"
+                                 f"{'s' if len(missing) > 1 else ''} {', '.join(repr(m) for m in missing)} "
+                                 f"{'have' if len(missing) > 1 else 'has'} none: add them, or the topic can never fire in '{code}'")
+                return None
+            if topic.max_score_in(code) < topic.threshold:
+                self.error(keys.get("threshold", (node, node))[1],
+                           f"threshold {topic.threshold:g} cannot be reached in '{code}': the most topic '{topic.id}' "
+                           f"can score there is {topic.max_score_in(code):g}")
+                return None
         return topic
 
     def group(self, node: Node, index: int) -> Group | None:
@@ -289,6 +304,17 @@ class _Reader:
                     ok = False
                 else:
                     group_min_hits = int(value)
+        group_min_sentences = 1
+        if "min_sentences" in keys:
+            if mode not in ("any", "all"):
+                self.error(keys["min_sentences"][0], f"'min_sentences' only applies to 'any' and 'all' groups, not '{mode}'")
+                ok = False
+            else:
+                value = self.number(keys["min_sentences"][1], "'min_sentences'", integer=True, minimum=1)
+                if value is None:
+                    ok = False
+                else:
+                    group_min_sentences = int(value)
         default_weight = 1.0
         if "weight" in keys:
             value = self.number(keys["weight"][1], "group 'weight'")
@@ -302,12 +328,60 @@ class _Reader:
                 ok = False
             else:
                 items.append(item)
+        languages: dict[str, tuple[Item, ...]] = {}
+        if "languages" in keys:
+            found = self.languages(keys["languages"][1], mode, default_weight)
+            if found is None:
+                ok = False
+            else:
+                languages = found
         if not ok:
             return None
-        return Group(name, mode, tuple(items), group_min, group_min_hits)
+        return Group(name, mode, tuple(items), group_min, group_min_hits, languages, group_min_sentences)
+
+    def languages(self, node: Node, mode: str, default_weight: float) -> dict[str, tuple[Item, ...]] | None:
+        """``languages: {fr: [...], ru: [...]}``: a term list per language, compiled with that language's analysis."""
+        if not isinstance(node, MappingNode) or not node.value:
+            self.error(node, f"'languages' must be a mapping of language codes to lists of terms, got {_kind(node)}")
+            return None
+        known = sorted(languages())
+        out: dict[str, tuple[Item, ...]] = {}
+        ok = True
+        for key_node, list_node in node.value:
+            code = key_node.value if isinstance(key_node, ScalarNode) else None
+            if code is None or not _LANGUAGE.match(code):
+                self.error(key_node, f"a language is an ISO 639-1 code such as fr or ru, got {_kind(key_node)}")
+                ok = False
+                continue
+            if code == "en":
+                self.error(key_node, f"English terms go in the group's own '{mode}' list, not under 'languages'")
+                ok = False
+                continue
+            if get_language(code) is None:
+                self.error(key_node, f"newsmon has no analysis for language '{code}' (it matches topics in: "
+                                     f"{', '.join(known)}; see services/newsmon/data/languages.yaml)")
+                ok = False
+                continue
+            if code in out:
+                self.error(key_node, f"language '{code}' is listed twice in this group")
+                ok = False
+                continue
+            if not isinstance(list_node, SequenceNode) or not list_node.value:
+                self.error(list_node, f"the terms for '{code}' must be a non-empty list, got {_kind(list_node)}")
+                ok = False
+                continue
+            items = []
+            for item_node in list_node.value:
+                item = self.item(item_node, mode, default_weight, language=code)
+                if item is None:
+                    ok = False
+                else:
+                    items.append(item)
+            out[code] = tuple(items)
+        return out if ok else None
 
     # --- items
-    def item(self, node: Node, mode: str, default_weight: float = 1.0) -> Item | None:
+    def item(self, node: Node, mode: str, default_weight: float = 1.0, language: str | None = None) -> Item | None:
         line = node.start_mark.line + 1
         if isinstance(node, ScalarNode):
             text = self.string(node, "an item")
@@ -315,7 +389,7 @@ class _Reader:
                 return None
             try:
                 # A YAML double-quoted item is exact, as a quoted phrase is: - "took to the streets"
-                term, weight, source = parse_term(text, forms=node.style != '"')
+                term, weight, source = parse_term(text, forms=node.style != '"', language=language)
             except TermError as exc:
                 self.error(node, exc.message, exc.offset)
                 return None
@@ -346,9 +420,9 @@ class _Reader:
             if not self._weight_ok(keys["weight"][1], weight, mode, explicit=True):
                 return None
         if kind == "term":
-            return self._term_item(keys, weight, mode, line)
+            return self._term_item(keys, weight, mode, line, language)
         if kind == "near":
-            return self._near_item(keys, node, weight, line)
+            return self._near_item(keys, node, weight, line, language)
         return self._field_item(kind, keys[kind][1], weight, line)
 
     def _weight_ok(self, node: Node, weight: float, mode: str, *, explicit: bool) -> bool:
@@ -365,7 +439,8 @@ class _Reader:
             return False
         return True
 
-    def _term_item(self, keys: dict[str, tuple[Node, Node]], weight: float, mode: str, line: int) -> Item | None:
+    def _term_item(self, keys: dict[str, tuple[Node, Node]], weight: float, mode: str, line: int,
+                   language: str | None = None) -> Item | None:
         node = keys["term"][1]
         text = self.string(node, "'term'")
         if text is None:
@@ -386,7 +461,7 @@ class _Reader:
                 return None
             forms = value in ("true", "yes")
         try:
-            term, term_weight, source = parse_term(text, cased=case == "sensitive", forms=forms)
+            term, term_weight, source = parse_term(text, cased=case == "sensitive", forms=forms, language=language)
         except TermError as exc:
             self.error(node, exc.message, exc.offset)
             return None
@@ -401,7 +476,8 @@ class _Reader:
             source = f"{source} (case-sensitive)"
         return Item(source, weight, term=term, line=line)
 
-    def _near_item(self, keys: dict[str, tuple[Node, Node]], node: Node, weight: float, line: int) -> Item | None:
+    def _near_item(self, keys: dict[str, tuple[Node, Node]], node: Node, weight: float, line: int,
+                   language: str | None = None) -> Item | None:
         near_node = keys["near"][1]
         if not isinstance(near_node, SequenceNode) or len(near_node.value) < 2:
             got = f"{len(near_node.value)} term" if isinstance(near_node, SequenceNode) else _kind(near_node)
@@ -415,18 +491,30 @@ class _Reader:
             return None
         parts: list[TextTerm] = []
         for part_node in near_node.value:
-            text = self.string(part_node, "a 'near' term")
-            if text is None:
+            # A part is one term, or a list of terms any of which will do: near: [[deal, truce], [Syria, Assad]]
+            choices = part_node.value if isinstance(part_node, SequenceNode) else [part_node]
+            if not choices:
+                self.error(part_node, "a 'near' part written as a list needs at least one term")
                 return None
-            try:
-                term, part_weight, _ = parse_term(text)
-            except TermError as exc:
-                self.error(part_node, exc.message, exc.offset)
-                return None
-            if part_weight is not None:
-                self.error(part_node, "put the weight on the 'near' item ('weight:'), not on one of its terms")
-                return None
-            parts.append(term)
+            terms: list[TextTerm] = []
+            for choice in choices:
+                text = self.string(choice, "a 'near' term")
+                if text is None:
+                    return None
+                try:
+                    term, part_weight, _ = parse_term(text, language=language)
+                except TermError as exc:
+                    self.error(choice, exc.message, exc.offset)
+                    return None
+                if part_weight is not None:
+                    self.error(choice, "put the weight on the 'near' item ('weight:'), not on one of its terms")
+                    return None
+                terms.append(term)
+            if len(terms) == 1:
+                parts.append(terms[0])
+            else:
+                shown = "(" + " | ".join(t.source for t in terms[:4]) + (" | ..." if len(terms) > 4 else "") + ")"
+                parts.append(AnyTerm(shown, tuple(terms)))
         source = f" NEAR/{int(within)} ".join(p.source for p in parts)
         return Item(source, weight, term=NearTerm(source, tuple(parts), int(within)), line=line)
 
@@ -449,12 +537,14 @@ class _Reader:
         return Item(source, weight, clauses=tuple(clauses), line=line)
 
 
-def parse_term(text: str, *, cased: bool = False, forms: bool = True) -> tuple[TextTerm, float | None, str]:
+def parse_term(text: str, *, cased: bool = False, forms: bool = True,
+               language: str | None = None) -> tuple[TextTerm, float | None, str]:
     """Compile a term string of a topics file: ``talk``, ``negotiat*^2``, ``"peace process"``, ``"evacuation deal"~5``.
 
     Returns the term, its ``^`` weight if one was written, and the term as shown (without the weight).
     Raises :class:`TermError` with the offset of the problem in ``text``.
     """
+    analysis = get_language(language) if language else None
     weight: float | None = None
     body = text.rstrip()
     caret = body.rfind("^")
@@ -477,7 +567,7 @@ def parse_term(text: str, *, cased: bool = False, forms: bool = True) -> tuple[T
         rest = body[close + 1 :]
         if not inner.strip():
             raise TermError("expected a word inside the quotes, got an empty phrase", lead)
-        atoms = compile_words(inner, exact=True, cased=cased, offset=lead + 1)
+        atoms = compile_words(inner, exact=True, cased=cased, offset=lead + 1, language=analysis)
         if not rest:
             return text_term(body, atoms), weight, body
         if not rest.startswith("~"):
@@ -496,7 +586,7 @@ def parse_term(text: str, *, cased: bool = False, forms: bool = True) -> tuple[T
     tilde = body.find("~")
     if tilde >= 0:
         raise TermError("'~N' (words near each other) needs a quoted phrase, e.g. '\"evacuation deal\"~5'", lead + tilde)
-    atoms = compile_words(body, exact=not forms, cased=cased, offset=lead)
+    atoms = compile_words(body, exact=not forms, cased=cased, offset=lead, language=analysis)
     shown = body if forms or cased else f'"{body}"'
     return text_term(shown, atoms), weight, shown
 

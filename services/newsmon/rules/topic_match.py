@@ -108,6 +108,14 @@ class Sentences:
             self.starts.setdefault(name, []).append(start)
             self.ends.setdefault(name, []).append(end)
 
+    def index(self, name: str, start: int) -> int:
+        """Which sentence of field ``name`` a character offset is in: by the pipeline's spans, else by punctuation."""
+        starts = self.starts.get(name)
+        if starts:
+            return bisect.bisect_right(starts, start) - 1
+        text = self.texts[name]
+        return sum(1 for _ in _SENTENCE_END.finditer(text, 0, start))
+
     def around(self, name: str, start: int, end: int) -> str:
         text = self.texts[name]
         starts = self.starts.get(name)
@@ -146,6 +154,8 @@ class ArticleContext:
     def __init__(self, article: EnrichedArticle | ArticleIndex, sentences: Sequence[SentenceSpan] = ()):
         self.index = ArticleIndex.of(article)
         self.article = self.index.article
+        code = self.index.language_code
+        self.language = None if code in (None, "en") else code  # None: the English terms
         self.sentences = Sentences(self.article, sentences)
         self._spans: dict[int, dict[str, list[WordSpan]]] = {}
         self._present: dict[int, bool] = {}
@@ -162,6 +172,20 @@ class ArticleContext:
                     found[name] = spans
             self._spans[id(item.term)] = found
         return found
+
+    def sentence_count(self, items: Sequence[Item]) -> int:
+        """In how many sentences the text items match. A match in the title counts twice: the headline
+        is the point of the article, never a passing mention."""
+        found: set[tuple[str, int]] = set()
+        for item in items:
+            if item.term is None:
+                continue
+            for name, spans in self.spans(item).items():
+                ft = self.index.field(name)
+                for span in spans:
+                    start, _ = ft.char_span(*span)
+                    found.add((name, self.sentences.index(name, start)))
+        return len(found) + (1 if any(name == "title" for name, _ in found) else 0)
 
     def present(self, item: Item) -> bool:
         """Whether the item can match at all: every word of it occurs (no positions needed)."""
@@ -222,20 +246,29 @@ def _n(count: int, noun: str) -> str:
 
 
 def _evaluate_group(group: Group, topic: Topic, ctx: ArticleContext) -> GroupResult:
-    items = [_evaluate_item(i, topic, ctx) for i in group.items]
+    group_items = group.items_for(ctx.language)
+    items = [_evaluate_item(i, topic, ctx) for i in group_items]
     matched = [r for r in items if r.matched]
     hits = sum(r.count for r in matched)
+    sentences = None
+    if group.min_sentences > 1 and group.mode in ("all", "any"):
+        sentences = ctx.sentence_count([i for i, r in zip(group_items, items) if r.matched])
+    spread = sentences is None or sentences >= group.min_sentences
     if group.mode == "all":
         missing = [r.item for r in items if not r.matched]
-        ok = not missing and hits >= group.min_hits
+        ok = not missing and hits >= group.min_hits and spread
         reason = (f"missing {', '.join(missing)}" if missing
-                  else f"{_n(hits, 'occurrence')}, needs {group.min_hits}" if not ok else "all matched")
+                  else f"{_n(hits, 'occurrence')}, needs {group.min_hits}" if hits < group.min_hits
+                  else f"matches in {_n(sentences or 0, 'sentence')}, needs {group.min_sentences}" if not spread
+                  else "all matched")
     elif group.mode == "any":
-        ok = len(matched) >= group.min and hits >= group.min_hits
+        ok = len(matched) >= group.min and hits >= group.min_hits and spread
         if len(matched) < group.min:
             reason = f"{len(matched)} of {len(items)} items matched, needs {group.min}"
-        elif not ok:
+        elif hits < group.min_hits:
             reason = f"{_n(hits, 'occurrence')}, needs {group.min_hits}"
+        elif not spread:
+            reason = f"matches in {_n(sentences or 0, 'sentence')}, needs {group.min_sentences} (a passing mention)"
         else:
             reason = f"{len(matched)} of {len(items)} items matched"
     elif group.mode == "none":
@@ -250,17 +283,24 @@ def _evaluate_group(group: Group, topic: Topic, ctx: ArticleContext) -> GroupRes
 def _quick_fail(topic: Topic, ctx: ArticleContext) -> bool:
     """True when a required group surely fails: no item of it is present at all (no spans needed)."""
     for group in topic.groups:
+        items = group.items_for(ctx.language)
         if group.mode == "any":
-            if sum(1 for i in group.items if ctx.present(i)) < group.min:
+            if sum(1 for i in items if ctx.present(i)) < group.min:
                 return True
         elif group.mode == "all":
-            if not all(ctx.present(i) for i in group.items):
+            if not all(ctx.present(i) for i in items):
                 return True
     return False
 
 
 def evaluate_topic(topic: Topic, ctx: ArticleContext, *, detailed: bool = False) -> TopicExplanation | None:
     """Score one topic. With ``detailed`` False (the stream's path), a topic that cannot fire returns None early."""
+    if not topic.covers(ctx.language):
+        if not detailed:
+            return None
+        return TopicExplanation(topic.id, topic.name, False, 0.0, topic.threshold, [],
+                                [f"the topic has no terms for language '{ctx.language}' (languages: "
+                                 f"{', '.join(sorted(topic.languages))})"])
     if not detailed and _quick_fail(topic, ctx):
         return None
     groups = [_evaluate_group(g, topic, ctx) for g in topic.groups]
@@ -280,7 +320,7 @@ def evaluate_topic(topic: Topic, ctx: ArticleContext, *, detailed: bool = False)
         else:
             nearly = short <= max(NEAR_MARGIN * topic.threshold, 0.5)
     for group, result in zip(topic.groups, groups):
-        for item, item_result in zip(group.items, result.items):
+        for item, item_result in zip(group.items_for(ctx.language), result.items):
             if item_result.matched and (detailed or item.weight >= 0):
                 limit = max(topic.max_hits, 10) if detailed else topic.max_hits
                 _add_evidence(item_result, item, group, topic, ctx, limit)

@@ -5,12 +5,13 @@ See docs/topics.md for the language these are compiled from.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 from .fields import FieldClause
 from .terms import TextTerm
 
+ENGLISH = "en"
 GroupMode = Literal["all", "any", "none", "optional"]
 GROUP_MODES: tuple[GroupMode, ...] = ("all", "any", "none", "optional")
 
@@ -39,10 +40,21 @@ class Group:
     items: tuple[Item, ...]
     min: int = 1  # any: distinct items that must match
     min_hits: int = 1  # all/any: occurrences the group's items must add up to
+    # Term lists per language (ISO 639-1 code -> items compiled for that language); ``items`` is English.
+    languages: dict[str, tuple[Item, ...]] = field(default_factory=dict)
+    min_sentences: int = 1  # all/any: sentences the group's text matches must be spread over (a passing mention is one)
 
     @property
     def required(self) -> bool:
         return self.mode in ("all", "any")
+
+    def items_for(self, language: str | None) -> tuple[Item, ...]:
+        """The items that apply to an article in ``language``: the English list for English (or an
+        unknown language), else the language's own terms plus the group's field clauses, which mean
+        the same in every language (``country: SYR``)."""
+        if language is None or language == ENGLISH:
+            return self.items
+        return tuple(i for i in self.items if not i.is_text) + self.languages.get(language, ())
 
 
 @dataclass(frozen=True, eq=False)
@@ -58,13 +70,24 @@ class Topic:
     line: int = 0
 
     @property
+    def languages(self) -> frozenset[str]:
+        """The languages the topic has terms for: English, and every language a group lists."""
+        return frozenset({ENGLISH, *(code for g in self.groups for code in g.languages)})
+
+    def covers(self, language: str | None) -> bool:
+        return language is None or language in self.languages
+
+    @property
     def max_score(self) -> float:
-        """The highest score the topic can reach, to check that its threshold is reachable."""
+        """The highest score the topic can reach in English, to check that its threshold is reachable."""
+        return self.max_score_in(ENGLISH)
+
+    def max_score_in(self, language: str | None) -> float:
         total = 0.0
         for group in self.groups:
             if group.mode == "none":
                 continue
-            for item in group.items:
+            for item in group.items_for(language):
                 if item.weight > 0:
                     total += item.weight * (self.max_hits if item.is_text else 1)
         return total

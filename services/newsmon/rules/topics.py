@@ -64,6 +64,15 @@ class TopicSet:
     def ids(self) -> list[str]:
         return [t.id for t in self.topics]
 
+    @property
+    def languages(self) -> frozenset[str]:
+        """Every language some topic has terms for (English always)."""
+        return frozenset({"en", *(code for t in self.topics for code in t.languages)})
+
+    def covers(self, language: str | None) -> bool:
+        """Whether any topic can fire on an article in ``language`` (None: English)."""
+        return language is None or language.lower().split("-")[0] in self.languages
+
     def match(self, article: EnrichedArticle | ArticleIndex, sentences: Sequence[SentenceSpan] = ()) -> list[TopicHit]:
         """The topics the article is flagged with, best score first, each with its evidence.
 
