@@ -38,7 +38,7 @@ def enriched_sample() -> dict:
     return {
         "id": "a1", "title": "Envoys meet in Geneva", "body": "The envoys met in Geneva on Friday.",
         "url": "https://example.org/a1", "source": "example", "published_at": "2026-11-20T09:30:00Z",
-        "language": "en", "metadata": {"feed": "demo"},
+        "language": "en", "metadata": {"feed": "demo"}, "language_detected": "en", "language_confidence": 0.98,
         "actors": [{"id": "geneva", "name": "Geneva", "type": "location", "country": "CHE", "role": None,
                     "sector": None, "aliases": [], "mentions": [{"field": "body", "start": 19, "end": 25, "text": "Geneva"}], "mention_count": 1}],
         "entities": [{"field": "body", "start": 19, "end": 25, "text": "Geneva", "label": "GPE", "actor_id": "geneva"}],

