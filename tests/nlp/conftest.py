@@ -13,7 +13,9 @@ from newsmon.nlp import Extractor
 
 @pytest.fixture(scope="session")
 def extractor() -> Extractor:
-    return Extractor()
+    from newsmon.rules import TopicSet
+
+    return Extractor(topic_matcher=TopicSet.load())  # the default topics, as the worker has them
 
 
 @pytest.fixture(scope="session")

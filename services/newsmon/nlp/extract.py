@@ -25,7 +25,9 @@ from newsmon.models import (
 from .actors import ActorRecord
 from .budget import apply_budget
 from .events import EventRecord
-from .language import detect_language
+from .knowledge import get_knowledge
+from .language import CONFIDENT, LanguageGuess, identify, same_language
+from .multilingual import ForeignReader, big_cities
 from .layout import ArticleLayout
 from .model import load_model
 from .pipeline import ArticleDocs, add_newsmon_pipes
@@ -38,6 +40,28 @@ class TopicMatcher(Protocol):
     """Flags configured topics on an article; see :mod:`newsmon.rules`."""
 
     def match(self, article: EnrichedArticle, sentences: Sequence[SentenceSpan]) -> list[TopicHit]: ...
+
+    def covers(self, language: str | None) -> bool: ...
+
+
+NO_TOPIC_TERMS = "no_topic_terms"  # the topics have no term list for the article's language
+LANGUAGE_MISMATCH = "language_mismatch"  # the producer's language and the text disagree
+
+
+def choose_language(given: str | None, guess: LanguageGuess | None) -> tuple[str | None, list[str]]:
+    """The language an article is processed in, and the warnings that decision needs.
+
+    The producer's ``language`` is kept unless the detector is confident the text is in another one
+    (then the text wins, flagged ``language_mismatch``: English rules on Russian text help nobody);
+    without one, the detector's guess, when it has any confidence.
+    """
+    if given:
+        if guess is not None and guess.confidence >= CONFIDENT and not same_language(given, guess.code):
+            return guess.code, [LANGUAGE_MISMATCH]
+        return given, []
+    if guess is not None and guess.confidence >= 0.5:
+        return guess.code, []
+    return None, []
 
 
 def is_english(language: str | None) -> bool:
@@ -66,16 +90,22 @@ class Extractor:
         self.docs = ArticleDocs(self.nlp, self.knowledge_dir)
         self.topic_matcher = topic_matcher
         self.batch_size = batch_size
+        self._foreign: ForeignReader | None = None  # built on the first article in another language
+
+    @property
+    def foreign(self) -> ForeignReader:
+        if self._foreign is None:
+            self._foreign = ForeignReader(get_knowledge(self.knowledge_dir), big_cities())
+        return self._foreign
 
     def extract(self, prepared: Sequence[PreparedArticle]) -> list[EnrichedArticle]:
-        languages: list[str | None] = []
+        decided: list[tuple[str | None, LanguageGuess | None, list[str]]] = []
         english: list[int] = []
         for index, item in enumerate(prepared):
             article = item.article
-            language = article.language
-            if language is None:
-                language = detect_language(f"{article.title or ''}\n{article.body}")
-            languages.append(language)
+            guess = identify(f"{article.title or ''}\n{article.body}")
+            language, warnings = choose_language(article.language, guess)
+            decided.append((language, guess, warnings))
             if is_english(language):
                 english.append(index)
         docs_in = (
@@ -86,26 +116,45 @@ class Extractor:
         results = []
         for index, item in enumerate(prepared):
             if index in docs:
-                results.append(self._assemble(item, docs[index], languages[index]))
+                results.append(self._assemble(item, docs[index], *decided[index]))
             else:
-                results.append(self._skipped(item, languages[index]))
+                results.append(self._foreign_article(item, *decided[index]))
         return results
 
     # --- assembly
-    def _base(self, item: PreparedArticle, language: str | None, warnings: list[str]) -> EnrichedArticle:
+    def _base(self, item: PreparedArticle, language: str | None, warnings: list[str],
+              guess: LanguageGuess | None = None) -> EnrichedArticle:
         data = item.article.model_dump()
         data["language"] = language or data.get("language")
         return EnrichedArticle(
             **data, content_hash=item.content_hash, truncated=item.truncated, warnings=warnings,
+            language_detected=guess.code if guess else None, language_confidence=guess.confidence if guess else None,
             pipeline_version=PIPELINE_VERSION, processed_at=datetime.now(timezone.utc),
         )
 
-    def _skipped(self, item: PreparedArticle, language: str | None) -> EnrichedArticle:
-        return apply_budget(self._base(item, language, [*item.warnings, NON_ENGLISH]))
+    def _foreign_article(self, item: PreparedArticle, language: str | None, guess: LanguageGuess | None,
+                         warnings: list[str]) -> EnrichedArticle:
+        """An article in another language: the names newsmon knows, and topics in that language; no events.
 
-    def _assemble(self, item: PreparedArticle, doc: Doc, language: str | None) -> EnrichedArticle:
+        See :mod:`newsmon.nlp.multilingual`; ``non_english`` says the English-model steps (entity
+        recognition, parsing, events) did not run, ``no_topic_terms`` that no topic has terms for it.
+        """
+        notes = [*item.warnings, *warnings, NON_ENGLISH]
+        matcher = self.topic_matcher
+        if matcher is not None and not matcher.covers(language):
+            notes.append(NO_TOPIC_TERMS)
+        enriched = self._base(item, language, notes, guess)
+        article = item.article
+        enriched.actors, enriched.entities, enriched.places = self.foreign.read(
+            article.title, article.body, language, _published(item))
+        if matcher is not None and NO_TOPIC_TERMS not in notes:
+            enriched.topics = matcher.match(enriched, ())
+        return apply_budget(enriched)
+
+    def _assemble(self, item: PreparedArticle, doc: Doc, language: str | None, guess: LanguageGuess | None = None,
+                  warnings: list[str] | None = None) -> EnrichedArticle:
         layout: ArticleLayout = doc._.newsmon_layout
-        enriched = self._base(item, language, list(item.warnings))
+        enriched = self._base(item, language, [*item.warnings, *(warnings or [])], guess)
         actors: list[ActorRecord] = doc._.newsmon_actors or []
         token_actor = doc._.newsmon_token_actor or {}
         enriched.actors = [a for a in (self._actor(layout, record) for record in actors) if a is not None]
