@@ -99,6 +99,9 @@ class _Recorder:
         hits = [e.hit for e in explained if e.hit is not None]
         return sorted(hits, key=lambda h: -h.score)
 
+    def covers(self, language: str | None) -> bool:
+        return self.topic_set.covers(language)
+
 
 def _build_extractor(topics_path: Path, recorder: _Recorder):
     from newsmon.stream.enrichment import build_extractor
@@ -181,3 +184,113 @@ def check(paths, topics_file, source, published_at, language, as_json, show_all,
         err_console.print(f"[red]invalid[/] {escape(origin)}: {escape(reason)}", highlight=False)
     if invalid:
         sys.exit(1)
+
+
+def _read_labelled(paths: Sequence[str]) -> list[dict]:
+    """Labelled articles: JSON lines with ``topics`` (the ids the article is on), as in services/newsmon/data/eval/topics/."""
+    records = []
+    for path in paths:
+        try:
+            lines = Path(path).read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError) as exc:
+            err_console.print(f"[bold red]error:[/] cannot read {escape(path)}: {escape(str(exc))}")
+            sys.exit(1)
+        for number, line in enumerate(lines, start=1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError as exc:
+                err_console.print(f"[bold red]error:[/] {escape(path)}:{number}: invalid JSON ({escape(exc.msg)})")
+                sys.exit(1)
+            if not isinstance(record, dict) or not isinstance(record.get("topics"), list) or not record.get("body"):
+                err_console.print(f"[bold red]error:[/] {escape(path)}:{number}: a labelled article needs 'body' and "
+                                  "'topics' (the list of topic ids it is on, possibly empty)")
+                sys.exit(1)
+            records.append(record)
+    return records
+
+
+def _fmt(value: float | None) -> str:
+    return "-" if value is None else f"{value:.3f}"
+
+
+@topics.command("eval")
+@click.argument("paths", nargs=-1, required=True)
+@topics_file_option
+@click.option("--topic", "only_topics", multiple=True, help="Score only this topic (repeatable).")
+@click.option("--lang", "only_languages", multiple=True, help="Score only articles in this language (repeatable).")
+@click.option("--errors", "show_errors", default=20, show_default=True, help="Misses and false alarms to explain (0: none, -1: all).")
+@click.option("--json", "as_json", is_flag=True, help="Print the whole report as JSON.")
+def evaluate(paths, topics_file, only_topics, only_languages, show_errors, as_json) -> None:
+    """Precision, recall and F1 of the topics on labelled articles (JSON lines with 'topics'), per topic and language.
+
+    Every miss and false alarm comes with the explanation `topics check` gives: which group failed,
+    which item nearly matched. This is how to tune a topic: label articles by its written definition,
+    run this, read the errors, change the rules, run it again (docs/topics.md, "Tuning a topic").
+    """
+    from newsmon.articles import validate_article
+    from newsmon.rules.topic_eval import Judged, score
+
+    topics_path = _topics_path(topics_file)
+    topic_set = _load(topics_path)
+    unknown = [t for t in only_topics if t not in topic_set]
+    if unknown:
+        err_console.print(f"[bold red]error:[/] no topic {', '.join(map(repr, unknown))} in {escape(topic_set.origin)}; "
+                          f"the topics are: {', '.join(topic_set.ids)}")
+        sys.exit(1)
+    scored = list(only_topics) or topic_set.ids
+    records = _read_labelled(paths)
+    wanted = {code.lower() for code in only_languages}
+    if wanted:
+        records = [r for r in records if str(r.get("language") or "").lower() in wanted]
+    max_chars = get_settings().max_body_chars
+    prepared, kept = [], []
+    for record in records:
+        data = {k: record.get(k) for k in ("id", "title", "body", "url", "source", "published_at", "language") if record.get(k) is not None}
+        try:
+            prepared.append(prepare(validate_article(data), max_body_chars=max_chars))
+            kept.append(record)
+        except Exception as exc:  # noqa: BLE001 - a bad record is reported, the rest are scored
+            err_console.print(f"[yellow]skipped[/] {escape(str(record.get('id')))}: {escape(str(exc))}")
+    recorder = _Recorder(topic_set)
+    extractor = _build_extractor(topics_path, recorder)
+    judged = []
+    for start in range(0, len(prepared), 64):
+        for record, article in zip(kept[start:start + 64], extractor.extract(prepared[start:start + 64])):
+            explained = tuple(recorder.explanations.get(article.id, []))
+            judged.append(Judged(
+                id=article.id, language=str(record.get("language") or article.language or "?"),
+                gold=frozenset(record["topics"]), fired=frozenset(t.id for t in article.topics),
+                judged=frozenset(record.get("judged") or topic_set.ids), explanations=explained, title=article.title,
+            ))
+    report = score(judged, scored)
+    if as_json:
+        click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+        return
+    table = Table(title=f"{len(judged)} labelled articles, topics from {escape(topic_set.origin)}", title_justify="left")
+    for column in ("topic", "on topic", "flagged right", "false alarms", "misses", "precision", "recall", "F1"):
+        table.add_column(column, justify="left" if column == "topic" else "right")
+    for t in scored:
+        c = report.by_topic[t]
+        table.add_row(t, str(c.positives), str(c.tp), str(c.fp), str(c.fn), _fmt(c.precision), _fmt(c.recall), _fmt(c.f1))
+    o = report.overall
+    table.add_row("[bold]all[/]", str(o.positives), str(o.tp), str(o.fp), str(o.fn), _fmt(o.precision), _fmt(o.recall), _fmt(o.f1))
+    out_console.print(table)
+    languages = Table(title="per language (all scored topics together; the first topic's F1 beside it)", title_justify="left")
+    for column in ("language", "articles", "on topic", "precision", "recall", "F1", f"F1 {scored[0]}"):
+        languages.add_column(column, justify="left" if column == "language" else "right")
+    for code in sorted(report.by_language):
+        c = report.by_language[code]
+        first = report.by_topic_language.get((scored[0], code))
+        languages.add_row(code, str(c.articles // max(1, len(scored))), str(c.positives), _fmt(c.precision), _fmt(c.recall),
+                          _fmt(c.f1), _fmt(first.f1 if first else None))
+    out_console.print(languages)
+    errors = report.errors if show_errors < 0 else report.errors[:show_errors]
+    for error in errors:
+        out_console.rule(f"{error.kind}: {error.topic} on {escape(error.id)} [{error.language}] "
+                         f"{escape((error.title or '')[:70])}", align="left")
+        if error.explanation is not None:
+            _print_explanation(error.explanation, evidence=3, verbose=True)
+    if len(errors) < len(report.errors):
+        out_console.print(f"[dim]{len(report.errors) - len(errors)} more errors (--errors -1 shows all)[/]")
