@@ -5,7 +5,8 @@ shared, noisy machine:
 
 1. raw ``nlp.pipe`` of the same spaCy model on the same texts, one process and one per core
    (the ceiling: what spaCy alone can do here);
-2. ``newsmon extract`` (the Extractor, in process): the cost of newsmon's own NLP;
+2. ``newsmon extract`` (the Extractor, in process): the cost of newsmon's own NLP, and the
+   share of it that topic matching takes;
 3. end to end: a real worker on topics and indices of the run's own; every article published
    at once, until the last one is searchable in Elasticsearch;
 4. latency at a steady offered load of half the end-to-end throughput: publish time to the
@@ -121,15 +122,43 @@ def measure_extract(settings: Settings, corpus: list[BenchArticle], result: Benc
     extractor = build_extractor(settings)
     prepared = [prepare(validate_article(a.as_article()), max_body_chars=settings.max_body_chars) for a in corpus]
     extractor.extract(prepared[:8])  # warm up
+    timed = _TimedTopics(extractor.topic_matcher) if extractor.topic_matcher is not None else None
+    if timed is not None:
+        extractor.topic_matcher = timed
     start = time.perf_counter()
     enriched = []
     for i in range(0, len(prepared), settings.batch_size):
         enriched.extend(extractor.extract(prepared[i : i + settings.batch_size]))
-    rate = len(prepared) / (time.perf_counter() - start)
+    elapsed = time.perf_counter() - start
+    rate = len(prepared) / elapsed
     result["extract_docs_per_s"] = rate
     result["ratio_extract_to_raw_one_core"] = rate / result["raw_docs_per_s_one_core"]
     echo(f"newsmon extract, 1 process: {rate:.1f} docs/s")
+    if timed is not None:
+        extractor.topic_matcher = timed.inner
+        result["topic_ms_per_article"] = timed.seconds / len(prepared) * 1000
+        result["topic_share_of_extract"] = timed.seconds / elapsed
+        echo(f"topic matching: {timed.seconds / len(prepared) * 1000:.2f} ms per article, "
+             f"{timed.seconds / elapsed:.1%} of extraction")
     return enriched
+
+
+class _TimedTopics:
+    """The extractor's topic matcher, with the time spent in it added up (same calls, same results)."""
+
+    def __init__(self, inner: Any):
+        self.inner = inner
+        self.seconds = 0.0
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.inner, name)
+
+    def match(self, *args: Any, **kwargs: Any) -> Any:
+        start = time.perf_counter()
+        try:
+            return self.inner.match(*args, **kwargs)
+        finally:
+            self.seconds += time.perf_counter() - start
 
 
 def random_rules(corpus_words: list[str], count: int, seed: int = 11) -> list[str]:

@@ -19,6 +19,8 @@ ROWS = [
     ("raw_docs_per_s_all_cores", "raw nlp.pipe, all cores (docs/s)", "{:.1f}"),
     ("extract_docs_per_s", "newsmon extract, 1 process (docs/s)", "{:.1f}"),
     ("ratio_extract_to_raw_one_core", "  ratio to raw, 1 process", "{:.2f}"),
+    ("topic_ms_per_article", "  topic matching (ms per article)", "{:.2f}"),
+    ("topic_share_of_extract", "  topic matching, share of extraction", "{:.1%}"),
     ("end_to_end_docs_per_s", "end to end, publish to searchable (docs/s)", "{:.1f}"),
     ("ratio_end_to_end_to_raw", "  ratio to raw, all cores", "{:.2f}"),
     ("offered_load_docs_per_s", "latency run: offered load (docs/s)", "{:.1f}"),
