@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import deque
+from pathlib import Path
 from typing import Any
 
 from collections.abc import Awaitable, Callable
@@ -227,6 +228,8 @@ def create_app(settings: Settings) -> faust.App:
         broker=[f"kafka://{hostport}" for hostport in settings.kafka_bootstrap.split(",")],
         broker_credentials=_credentials(settings),
         store="memory://",
+        # Faust's own folder (empty with the memory store) under newsmon's state, not the current directory.
+        datadir=str(Path(settings.state_dir) / "faust" / settings.worker_id),
         key_serializer="raw",
         value_serializer="raw",
         topic_partitions=settings.topic_partitions,
