@@ -69,6 +69,12 @@ def test_bad_files_say_what_is_wrong(tmp_path):
     (tmp_path / "bad.yaml").write_text("persons: []\n", encoding="utf-8")
     with pytest.raises(KnowledgeError, match="unknown section"):
         load_knowledge(tmp_path)
+    (tmp_path / "bad.yaml").write_text("people:\n  - {name: X, country: RUS, ofices: []}\n", encoding="utf-8")
+    with pytest.raises(KnowledgeError, match=r"bad.yaml.*X.*unknown key.*ofices"):
+        load_knowledge(tmp_path)
+    (tmp_path / "bad.yaml").write_text("people:\n  - {name: X, offices: [[President, 2020-01-01, 2019-01-01]]}\n", encoding="utf-8")
+    with pytest.raises(KnowledgeError, match="ends .* before it starts"):
+        load_knowledge(tmp_path)
 
 
 def test_verb_patterns_parse(kb):

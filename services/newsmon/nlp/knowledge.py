@@ -92,6 +92,19 @@ class KnownActor:
     aliases: tuple[str, ...] = ()
     short_names: tuple[str, ...] = ()
     offices: tuple[Office, ...] = ()
+    sources: tuple[str, ...] = ()  # where the facts can be checked (the entry's ``source``)
+
+    def united(self, other: KnownActor) -> KnownActor:
+        """This actor with ``other``'s names, offices and sources added: the same actor in two shipped files."""
+        from dataclasses import replace
+
+        def union(a: tuple, b: tuple) -> tuple:
+            return tuple(dict.fromkeys(a + b))
+
+        aliases = tuple(a for a in union(self.aliases, (other.name, *other.aliases)) if a != self.name)
+        return replace(self, country=self.country or other.country, aliases=aliases,
+                       short_names=union(self.short_names, other.short_names), offices=union(self.offices, other.offices),
+                       sources=union(self.sources, other.sources))
 
     @property
     def label(self) -> str:
@@ -252,8 +265,9 @@ def _read(path: Path) -> dict[str, Any]:
 
 
 def _shipped_files() -> list[Path]:
-    root = resources.files("newsmon") / "data" / "kb"
-    return sorted(Path(str(p)) for p in root.iterdir() if p.name.endswith((".yaml", ".yml", ".json")))
+    """The shipped files: ``kb/*.yaml`` and the world coverage under ``kb/world/``, in path order."""
+    root = Path(str(resources.files("newsmon") / "data" / "kb"))
+    return sorted(p for p in root.rglob("*") if p.is_file() and p.suffix in (".yaml", ".yml", ".json"))
 
 
 def _user_files(knowledge_dir: Path | None) -> list[Path]:
@@ -302,7 +316,31 @@ def _short_names(name: str, short: Any) -> tuple[str, ...]:
     return tuple(s for s in dict.fromkeys(shorts) if s not in _COMMON_SURNAMES and s not in _MONTHS_AND_DAYS)
 
 
+PERSON_KEYS = frozenset({"name", "id", "country", "aliases", "sector", "offices", "short", "source", "seen"})
+ORGANIZATION_KEYS = frozenset({"name", "id", "type", "country", "sector", "aliases", "label", "source", "seen"})
+
+
+def _check_keys(entry: Any, allowed: frozenset[str], what: str, where: str) -> None:
+    if not isinstance(entry, dict):
+        raise KnowledgeError(f"{where}: each {what} is a mapping with {', '.join(sorted(allowed))}")
+    unknown = set(entry) - allowed
+    if unknown:
+        raise KnowledgeError(f"{where} ({entry.get('name')}): unknown key(s) {sorted(unknown)} in a {what}; "
+                             f"known: {', '.join(sorted(allowed))}")
+
+
+def _sources(entry: dict[str, Any], where: str) -> tuple[str, ...]:
+    source = entry.get("source")
+    if source is None:
+        return ()
+    values = source if isinstance(source, list) else [source]
+    if not all(isinstance(v, str) and v.strip() for v in values):
+        raise KnowledgeError(f"{where} ({entry.get('name')}): source must be a URL or citation, or a list of them")
+    return tuple(values)
+
+
 def _person(entry: dict[str, Any], where: str) -> KnownActor:
+    _check_keys(entry, PERSON_KEYS, "person", where)
     name = entry.get("name")
     if not name:
         raise KnowledgeError(f"{where}: a person needs a name")
@@ -312,17 +350,25 @@ def _person(entry: dict[str, Any], where: str) -> KnownActor:
         if not isinstance(raw, list) or not 2 <= len(raw) <= 5:
             raise KnowledgeError(f"{where} ({name}): an office is [role, from, to, country?, sector?]")
         role, start, end, office_country, sector = (list(raw) + [None, None, None])[:5]
-        offices.append(Office(str(role), _as_date(start, where), _as_date(end, where),
-                              _country_code(office_country, where) or country, sector))
+        if sector is not None and sector not in SECTORS:
+            raise KnowledgeError(f"{where} ({name}): sector {sector!r} of office {role!r} is not one of {sorted(SECTORS)}")
+        office = Office(str(role), _as_date(start, where), _as_date(end, where),
+                        _country_code(office_country, where) or country, sector)
+        if office.start and office.end and office.end < office.start:
+            raise KnowledgeError(f"{where} ({name}): office {role!r} ends ({office.end}) before it starts ({office.start})")
+        offices.append(office)
     sector = entry.get("sector") or (offices[-1].sector if offices and offices[-1].sector else "GOV")
+    if sector not in SECTORS:
+        raise KnowledgeError(f"{where} ({name}): sector {sector!r} is not one of {sorted(SECTORS)}")
     return KnownActor(
         id=entry.get("id") or slug(name), name=name, type="person", country=country, sector=sector,
         aliases=tuple(entry.get("aliases") or ()), short_names=_short_names(name, entry.get("short", True)),
-        offices=tuple(offices),
+        offices=tuple(offices), sources=_sources(entry, where),
     )
 
 
 def _organization(entry: dict[str, Any], where: str) -> KnownActor:
+    _check_keys(entry, ORGANIZATION_KEYS, "organization", where)
     name = entry.get("name")
     kind = entry.get("type", "organization")
     if not name:
@@ -334,7 +380,7 @@ def _organization(entry: dict[str, Any], where: str) -> KnownActor:
         raise KnowledgeError(f"{where} ({name}): sector {sector!r} is not one of {sorted(SECTORS)}")
     return KnownActor(
         id=entry.get("id") or slug(name), name=name, type=kind, country=_country_code(entry.get("country"), where),
-        sector=sector, aliases=tuple(entry.get("aliases") or ()),
+        sector=sector, aliases=tuple(entry.get("aliases") or ()), sources=_sources(entry, where),
     )
 
 
@@ -401,12 +447,14 @@ def load_knowledge(knowledge_dir: Path | str | None = None) -> KnowledgeBase:
     files = _shipped_files() + user
     data = _merge(files, set(user))
     actors: dict[str, KnownActor] = {}
-    for where, entry in data["people"]:
-        actor = _person(entry, where)
-        actors[actor.id] = actor
-    for where, entry in data["organizations"]:
-        actor = _organization(entry, where)
-        actors[actor.id] = actor
+    shipped_entries = {str(p) for p in files if p not in set(user)}
+    for section, build in (("people", _person), ("organizations", _organization)):
+        for where, entry in data[section]:
+            actor = build(entry, where)
+            previous = actors.get(actor.id)
+            if previous is not None and where in shipped_entries and previous.type == actor.type:
+                actor = previous.united(actor)  # one actor across the shipped files: names and offices add up
+            actors[actor.id] = actor  # a user's entry replaces the shipped one
     titles = tuple(
         Title(t.get("role"), tuple(t.get("variants") or ()), t.get("sector"), bool(t.get("keep_org")), bool(t.get("relative")))
         for _, t in data["titles"]
