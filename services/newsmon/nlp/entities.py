@@ -60,6 +60,41 @@ _PLACE_NOUNS = frozenset({"province", "provinces", "region", "regions", "state",
                           "northwest", "southeast", "southwest", "parts"})
 
 
+def _whole_words(doc: Doc, start: int, end: int) -> bool:
+    """A KB name matched on tokens is a name of the text only if it is not part of a hyphenated word:
+    "Tom Fletcher" is not in "Tom Fletcher-Reid", nor "Reid" in "Fletcher-Reid"."""
+    if end < len(doc) and not doc[end - 1].whitespace_ and doc[end].text in ("-", "\u2010", "\u2011"):
+        return False
+    return not (start > 0 and doc[start - 1].text in ("-", "\u2010", "\u2011") and not doc[start - 1].whitespace_
+                and start > 1 and not doc[start - 2].whitespace_)
+
+
+def _generic_words(kb: KnowledgeBase) -> frozenset[str]:
+    """The nouns of generic actors ("army", "rebels", "police"), in their plural forms too."""
+    words: set[str] = set()
+    for generic in kb.generic_actors:
+        for noun in generic.nouns:
+            phrase = " ".join(noun)
+            words.update((phrase, phrase + "s", phrase + "es"))
+    return frozenset(words)
+
+
+def _generic_alias(alias: str, names: tuple[str, ...], kb: KnowledgeBase, generic_words: frozenset[str]) -> bool:
+    """An alias that is a demonym, country or the actor's own name plus a generic noun ("Israeli army",
+    "M23 rebels"): the text is read as the name and the generic actor, as annotation guidelines and the
+    generic actors do, so the alias is not matched as one name."""
+    words = alias.split()
+    for cut in (1, 2):
+        if len(words) <= cut:
+            continue
+        head, tail = " ".join(words[:-cut]), " ".join(words[-cut:]).lower()
+        if tail not in generic_words:
+            continue
+        if kb.country_of(head) or any(head == other for other in names if other != alias):
+            return True
+    return False
+
+
 class EntityResolver:
     """Corrects ``doc.ents`` with the knowledge base; see the module docstring."""
 
@@ -77,8 +112,10 @@ class EntityResolver:
             if country.capital:
                 by_label["GPE"].add(country.capital)
             by_label["NORP"].update(country.demonyms)
+        generic_words = _generic_words(kb)
         for actor in kb.actors.values():
-            by_label[actor.label].update((actor.name, *actor.aliases))
+            names = (actor.name, *actor.aliases)
+            by_label[actor.label].update(n for n in names if not _generic_alias(n, names, kb, generic_words))
         by_label["NORP"] -= by_label["GPE"]  # "U.S." is the country
         for label, names in by_label.items():
             names = {n for n in names if n and not n.lower().startswith("the ")}
@@ -89,12 +126,13 @@ class EntityResolver:
     def __call__(self, doc: Doc) -> Doc:
         layout = doc._.newsmon_layout
         ents = [e for e in doc.ents if layout is None or not layout.is_masked(e.start_char, e.end_char)]
-        kb_spans = filter_spans(Span(doc, s, e, label=m) for m, s, e in self.names(doc))
+        kb_spans = filter_spans(Span(doc, s, e, label=m) for m, s, e in self.names(doc) if _whole_words(doc, s, e))
         ents = self._merge(ents, kb_spans, short=False)
         taken = {i for e in ents if e.label_ == "PERSON" for i in range(e.start, e.end)}
         short_spans = [
             Span(doc, s, e, label="PERSON") for m, s, e in self.shorts(doc)
             if not any(i in taken for i in range(s, e)) and doc[s].pos_ in ("PROPN", "NOUN", "X", "ADJ")
+            and _whole_words(doc, s, e)
         ]
         ents = self._merge(ents, filter_spans(short_spans), short=True)
         ents = [piece for e in ents for piece in self._split(doc, e)]
