@@ -152,9 +152,9 @@ def test_sub_sample_takes_half_from_each_split(tmp_path):
 
 
 def test_without_conll_the_report_says_how_to_include_it(seed_article_path):
-    docs, notes, info = load_development_data(seed_article_path.parent, ("own", "seed", "plover", "conll"))
+    docs, notes, info = load_development_data(seed_article_path.parent, ("own", "seed", "plover", "wire", "conll"))
     assert CONLL_HOWTO in notes and info == {}
-    assert {d.corpus for d in docs} == {"own", "seed", "plover"}
+    assert {d.corpus for d in docs} == {"own", "seed", "plover", "wire"}
     assert not [n for n in notes if n.startswith("left out")]  # every project article found and unchanged
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-CORPUS_ORDER = ("own", "seed", "plover", "conll", "all")
+CORPUS_ORDER = ("own", "seed", "plover", "wire", "conll", "all")
 
 
 def _samples_dir(explicit: Path | None) -> Path | None:
@@ -23,8 +23,10 @@ def _samples_dir(explicit: Path | None) -> Path | None:
 
 
 @click.command("eval")
-@click.option("--corpus", "corpora", multiple=True, type=click.Choice(["own", "seed", "plover", "conll"]),
-              help="Development data to score on (default: own, seed, plover, and conll when a CoNLL location is given).")
+@click.option("--corpus", "corpora", multiple=True, type=click.Choice(["own", "seed", "plover", "wire", "conll"]),
+              help="Development data to score on (default: own, seed, plover, wire, and conll when a CoNLL location is given).")
+@click.option("--wire-split", "wire_splits", multiple=True, type=click.Choice(["dev", "test"]),
+              help="Split of the coded wire sentences to score (default dev; score test only when a change is done).")
 @click.option("--conll", "conll_dir", type=click.Path(path_type=Path), envvar="NEWSMON_CONLL_DIR", show_envvar=True,
               help="Folder with the CoNLL-2003 English training and development files (eng.train and eng.testa, "
                    "or train.txt and valid.txt). The test split is never read. Not shipped: Reuters text.")
@@ -35,12 +37,14 @@ def _samples_dir(explicit: Path | None) -> Path | None:
 @click.option("--repeat", type=int, default=3, show_default=True, help="Timed passes over the data for the throughput figures.")
 @click.option("--batch-size", type=int, default=32, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
-def eval_command(corpora: tuple[str, ...], conll_dir: Path | None, conll_docs: int, samples_dir: Path | None,
-                 repeat: int, batch_size: int, as_json: bool) -> None:
+def eval_command(corpora: tuple[str, ...], wire_splits: tuple[str, ...], conll_dir: Path | None, conll_docs: int,
+                 samples_dir: Path | None, repeat: int, batch_size: int, as_json: bool) -> None:
     """Score entities, actors and events on the development data, for the raw model and for newsmon.
 
     Entities: exact span and label, OntoNotes labels mapped to CoNLL's PER/ORG/LOC/MISC for both
-    systems. Actors: name or alias, and country. Events: type, source country, target country.
+    systems. Actors: name or alias, and country. Events: type, source country, target country; on
+    the coded wire sentences also per CAMEO root, per dyad, the share with a target and a place,
+    and a confusion table of roots.
     Throughput: articles per second of newsmon's Extractor and of the raw model's nlp.pipe on the
     same texts, measured in this run. One row per dataset and one for all of them together.
     """
@@ -58,7 +62,8 @@ def eval_command(corpora: tuple[str, ...], conll_dir: Path | None, conll_docs: i
         sys.exit(2)
     samples = _samples_dir(samples_dir)
     try:
-        docs, notes, conll_info = load_development_data(samples, wanted, conll_dir=conll_dir, conll_docs=conll_docs)
+        docs, notes, conll_info = load_development_data(samples, wanted, conll_dir=conll_dir, conll_docs=conll_docs,
+                                                        wire_splits=wire_splits or ("dev",))
     except ConllTestSplitRefused as exc:
         click.echo(f"REFUSED: {exc}", err=True)
         sys.exit(2)
@@ -132,5 +137,42 @@ def _print(report) -> None:
         files = ", ".join(Path(p).name for p in report.conll.get("files", {}).values())
         console.print(escape(f"CoNLL-2003: {used.get('dev', 0)} development + {used.get('train', 0)} training documents "
                              f"(of {report.conll.get('available', {})}) from {files}; the test split is never read."))
+    for name, quality in sorted(report.event_quality.items()):
+        _print_event_quality(console, name, quality)
     for note in report.notes:
         console.print(escape(f"note: {note}"), style="yellow")
+
+
+def _print_event_quality(console, name: str, quality) -> None:
+    """Per root, dyad, targets, places and the confusion of roots, for one coded corpus."""
+    from rich.table import Table
+
+    q = quality.as_dict()
+    table = Table(title=f"Events by CAMEO root, {name.replace('/', ' · ')} ({q['sentences']} sentences)")
+    for column in ("root", "P", "R", "F1", "tp", "fp", "fn"):
+        table.add_column(column, justify="left" if column == "root" else "right")
+    for root, c in q["per_root"].items():
+        table.add_row(root, f"{c['precision']:.2f}", f"{c['recall']:.2f}", f"{c['f1']:.2f}", str(c["tp"]), str(c["fp"]), str(c["fn"]))
+    for label, key in (("all roots", "root"), ("dyad (root, source, target)", "dyad")):
+        c = q[key]
+        table.add_row(label, f"{c['precision']:.3f}", f"{c['recall']:.3f}", f"{c['f1']:.3f}", str(c["tp"]), str(c["fp"]), str(c["fn"]),
+                      style="bold")
+    console.print(table)
+    for label, key in (("a target, of events found whose gold has one", "target_when_found"),
+                       ("  the right target's country", "target_correct_when_found"),
+                       ("found with a target, of every gold event with one", "target_of_gold"),
+                       ("a place, of events found whose gold has one", "location_when_found"),
+                       ("negation as the gold says, of events found", "negation_agrees")):
+        share = q[key]
+        console.print(f"{label}: {share['share']:.2f} ({share['have']} of {share['of']})")
+    roots = sorted({c["gold"] for c in q["confusion"]} | {c["predicted"] for c in q["confusion"]})
+    confusion = Table(title="Confusion of roots (rows: gold, columns: newsmon; - : no event)")
+    confusion.add_column("gold")
+    for root in roots:
+        confusion.add_column(root, justify="right")
+    cells = {(c["gold"], c["predicted"]): c["count"] for c in q["confusion"]}
+    for gold in roots:
+        confusion.add_row(gold, *[str(cells.get((gold, p), "")) for p in roots])
+    console.print(confusion)
+    if q["statements_left_out"]:
+        console.print(f"{q['statements_left_out']} statements (CAMEO 01) left out: PLOVER does not code them, nor does newsmon.")

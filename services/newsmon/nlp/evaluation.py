@@ -7,7 +7,12 @@ Development data (described in ``newsmon/data/eval/README.md`` and docs/extracti
   which points at those files instead of copying their text);
 - ``seed``: newsmon's annotation of the seed article, whose text is read from the samples folder
   at evaluation time;
-- ``plover``: PLOVER gold-standard example sentences (never PETRARCH2's validation records);
+- ``plover``: the PLOVER gold-standard records (``plover/gsr.jsonl``, the CAMEO manual's examples coded
+  in PLOVER; never PETRARCH2's validation records);
+- ``wire``: sentences paraphrased from real wire coverage and coded in CAMEO and PLOVER by a helper
+  who never saw newsmon's patterns (``events/wire-sentences.jsonl``), split by a hash of the id into
+  ``dev`` (two thirds, for tuning) and ``test`` (a third, scored when a change is done); scored in
+  detail by :mod:`newsmon.nlp.event_scoring`;
 - ``conll``: CoNLL-2003 English, read from a folder the user supplies (``--conll DIR``), from the
   training and development splits only. It is Reuters news text and is not shipped. The test
   split is never read.
@@ -38,6 +43,7 @@ from newsmon.articles import PreparedArticle, prepare, validate_article
 from newsmon.articles.reading import text_to_record
 from newsmon.models import EnrichedArticle
 
+from .event_scoring import CodedEvent, EventQuality, gold_event, predicted_event
 from .knowledge import normalize
 
 # OntoNotes (spaCy) labels -> CoNLL-2003 classes. Numbers, dates, money... are not CoNLL entities.
@@ -46,8 +52,9 @@ LABEL_MAP = {
     "NORP": "MISC", "EVENT": "MISC", "PRODUCT": "MISC", "WORK_OF_ART": "MISC", "LAW": "MISC", "LANGUAGE": "MISC",
 }
 CONLL_CLASSES = ("PER", "ORG", "LOC", "MISC")
-CORPORA = ("own", "seed", "plover", "conll")
-SHIPPED_CORPORA = ("own", "seed", "plover")
+CORPORA = ("own", "seed", "plover", "wire", "conll")
+SHIPPED_CORPORA = ("own", "seed", "plover", "wire")
+WIRE_SPLITS = ("dev", "test")
 
 # CoNLL-2003 file names: the original distribution's, and the train/valid/test names of many copies.
 CONLL_SPLITS = {"train": ("eng.train", "train.txt"), "dev": ("eng.testa", "valid.txt")}
@@ -79,6 +86,8 @@ class EvalDoc:
     actors: list[dict[str, Any]] | None = None
     events: list[dict[str, Any]] | None = None
     subset: str = ""  # e.g. "new", "demo", "fixtures" for own; "dev", "train" for conll
+    coded_events: list[CodedEvent] | None = None  # the detailed gold of a coded sentence (wire)
+    text_start: int = 0  # where the coded sentence starts in the body (after its context)
 
     def prepared(self) -> PreparedArticle:
         record: dict[str, Any] = {"id": self.id, "body": self.body, "language": "en"}
@@ -263,6 +272,50 @@ def read_plover(path: Path) -> list[EvalDoc]:
     return docs
 
 
+def wire_split(record_id: str) -> str:
+    """``test`` for a third of the records, chosen by a hash of the id (stable as records are added), else ``dev``."""
+    return "test" if int(hashlib.sha256(record_id.encode("utf-8")).hexdigest(), 16) % 3 == 0 else "dev"
+
+
+def _with_context(context: str | None, text: str) -> tuple[str | None, str, int]:
+    """Title, body and the sentence's offset in it. The coder's context is what a wire story gives
+    before the sentence: a dateline city ("MOGADISHU") becomes a dateline, a sentence the previous
+    sentence, and a country or region ("DR Congo") the headline."""
+    if not context:
+        return None, text, 0
+    if context.isupper() or context.split(",")[0].isupper():
+        prefix = f"{context} - "
+        return None, prefix + text, len(prefix)
+    if context.rstrip().endswith(".") and len(context.split()) > 3:
+        prefix = context.rstrip() + " "
+        return None, prefix + text, len(prefix)
+    return context, text, 0
+
+
+def read_wire(path: Path, splits: Iterable[str] = ("dev",)) -> list[EvalDoc]:
+    wanted = set(splits)
+    docs = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        record = json.loads(line)
+        split = wire_split(record["id"])
+        if split not in wanted:
+            continue
+        title, body, start = _with_context(record.get("context"), record["text"])
+        coded = [gold_event(ev) for ev in record["events"]]
+        events = []
+        for ev, c in zip(record["events"], coded):
+            if c.type is None:
+                continue  # a statement: no PLOVER type
+            parties = [p.get("country") for p in ev.get("parties") or ()]
+            events.append({"type": c.type, "source": [c.source, *parties] if parties else [c.source],
+                           "target": [c.target] if c.has_target else [], "symmetric": c.symmetric or bool(parties)})
+        published = date.fromisoformat(record["published_at"]) if record.get("published_at") else None
+        docs.append(EvalDoc(record["id"], "wire", body, title, published, None, None, events, split, coded, start))
+    return docs
+
+
 def read_seed(annotations: Path, samples_dir: Path) -> EvalDoc:
     data = yaml.safe_load(annotations.read_text(encoding="utf-8"))
     raw = (samples_dir / data["article"]).read_text(encoding="utf-8")
@@ -439,6 +492,7 @@ def load_development_data(
     conll_dir: Path | None = None,
     conll_docs: int = DEFAULT_CONLL_DOCS,
     repo_root: Path | None = None,
+    wire_splits: Iterable[str] = ("dev",),
 ) -> tuple[list[EvalDoc], list[str], dict[str, Any]]:
     """The selected corpora, notes on what was left out, and what was read of CoNLL-2003."""
     root = eval_data_dir()
@@ -457,7 +511,9 @@ def load_development_data(
         else:
             docs.append(read_seed(root / "seed" / "seed-annotations.yaml", samples_dir))
     if "plover" in wanted:
-        docs += read_plover(root / "plover" / "gsr-sample.jsonl")
+        docs += read_plover(root / "plover" / "gsr.jsonl")
+    if "wire" in wanted:
+        docs += read_wire(root / "events" / "wire-sentences.jsonl", wire_splits)
     if "conll" in wanted:
         if conll_dir is None:
             notes.append(CONLL_HOWTO)
@@ -475,13 +531,15 @@ def _determiner(text: str) -> int:
     return match.end() if match and match.end() < len(text) else 0
 
 
-def newsmon_output(enriched: EnrichedArticle) -> SystemOutput:
+def newsmon_output(enriched: EnrichedArticle, text_start: int = 0) -> SystemOutput:
+    """What newsmon found, comparable with the gold; events only from ``text_start`` on (after a coded sentence's context)."""
     out = SystemOutput()
     for e in enriched.entities:
         if e.label in LABEL_MAP:
             out.entities.add((e.field, e.start, e.end, LABEL_MAP[e.label], _determiner(e.text)))
     out.actors = [(a.name, a.country, tuple(a.aliases)) for a in enriched.actors]
-    out.events = [(ev.type, ev.source.country if ev.source else None, ev.target.country if ev.target else None) for ev in enriched.events]
+    out.events = [(ev.type, ev.source.country if ev.source else None, ev.target.country if ev.target else None)
+                  for ev in enriched.events if not text_start or any(e.field == "body" and e.end > text_start for e in ev.evidence)]
     return out
 
 
@@ -578,6 +636,7 @@ class EvalReport:
     subsets: dict[str, dict[str, dict[str, Score]]] = field(default_factory=dict)  # system -> task -> "corpus/subset"
     notes: list[str] = field(default_factory=list)
     conll: dict[str, Any] = field(default_factory=dict)
+    event_quality: dict[str, EventQuality] = field(default_factory=dict)  # "wire/dev" -> detailed event scores
 
     def as_dict(self) -> dict[str, Any]:
         def scores(tree: dict[str, dict[str, dict[str, Score]]]) -> dict[str, Any]:
@@ -590,6 +649,7 @@ class EvalReport:
             "documents": self.documents,
             "notes": self.notes,
             "conll": self.conll,
+            "event_quality": {k: q.as_dict() for k, q in self.event_quality.items()},
             "label_map": LABEL_MAP,
         }
 
@@ -621,12 +681,17 @@ def evaluate(docs: Sequence[EvalDoc], extractor: Any, raw_nlp: Any, *, batch_siz
     scores: dict[str, dict[str, dict[str, Score]]] = {s: {t: {} for t in tasks} for s in ("raw", "newsmon")}
     subsets: dict[str, dict[str, dict[str, Score]]] = {s: {t: {} for t in tasks} for s in ("raw", "newsmon")}
     counts: dict[str, int] = {}
+    quality: dict[str, EventQuality] = {}
     for i, doc in enumerate(docs):
+        if doc.coded_events is not None:
+            mine = [predicted_event(ev) for ev in enriched[i].events
+                    if any(e.field == "body" and e.end > doc.text_start for e in ev.evidence)]
+            quality.setdefault(f"{doc.corpus}/{doc.subset}", EventQuality()).add(doc.coded_events, mine)
         counts[doc.corpus] = counts.get(doc.corpus, 0) + 1
         if doc.subset:
             counts[f"{doc.corpus}/{doc.subset}"] = counts.get(f"{doc.corpus}/{doc.subset}", 0) + 1
         outputs = {
-            "newsmon": newsmon_output(enriched[i]),
+            "newsmon": newsmon_output(enriched[i], doc.text_start),
             "raw": raw_output(raw_docs[2 * i] if docs[i].title is not None else None, raw_docs[2 * i + 1]),
         }
         for system, out in outputs.items():
@@ -654,7 +719,7 @@ def evaluate(docs: Sequence[EvalDoc], extractor: Any, raw_nlp: Any, *, batch_siz
     }
     throughput["ratio"] = throughput["newsmon_articles_per_s"] / throughput["raw_articles_per_s"] if throughput["raw_articles_per_s"] else 0.0
     counts["articles_timed"] = n
-    return EvalReport(scores, throughput, counts, subsets)
+    return EvalReport(scores, throughput, counts, subsets, event_quality=quality)
 
 
 def _bucket(task: dict[str, Score], corpus: str) -> Score:
