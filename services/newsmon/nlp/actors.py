@@ -90,6 +90,8 @@ class ActorResolver:
     def __call__(self, doc: Doc) -> Doc:
         layout = doc._.newsmon_layout
         published = layout.published if layout is not None else None
+        self._doc_text = doc.text
+        self._chosen: dict[str, str] = {}
         actors: dict[str, ActorRecord] = {}
         persons: list[Span] = []
 
@@ -117,8 +119,10 @@ class ActorResolver:
                 return  # a news outlet reporting is not an actor
             self._known_record(actor, actors).add(ent)
             return
-        iso3 = None
-        if ent.label_ == "GPE":
+        iso3 = self._in_context(text)
+        if iso3 is not None:
+            pass
+        elif ent.label_ == "GPE":
             iso3 = self.kb.country_by_name(text)
             if iso3 is None and ent.root.dep_ in ("nsubj", "nsubjpass", "agent") and normalize(text) in self.kb.capital_index:
                 iso3 = self.kb.capital_index[normalize(text)]  # "Moscow said": the capital stands for the government
@@ -219,7 +223,22 @@ class ActorResolver:
                     break
         return reading
 
+    def _in_context(self, text: str) -> str | None:
+        """The country an ambiguous name means in this article ("Congolese" in a story from Goma), or None."""
+        ambiguity = self.kb.ambiguous(text)
+        if ambiguity is None:
+            return None
+        key = ambiguity.names[0]
+        if key not in self._chosen:
+            self._chosen[key] = ambiguity.choose(getattr(self, "_doc_text", ""))
+        return self._chosen[key]
+
     def _country_token(self, token: Token) -> str | None:
+        chosen = self._in_context(token.text)
+        if chosen is not None and (token.ent_type_ in ("GPE", "NORP") or token.is_title):
+            ent = _ent_of(token)
+            if ent is None or self.kb.ambiguous(ent.text) is not None:
+                return chosen
         if token.ent_type_ not in ("GPE", "NORP") and token.is_title and token.ent_type_ in ("", "ORG"):
             found = self.kb.country_by_demonym(token.text)
             if found:

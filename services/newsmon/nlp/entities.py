@@ -57,7 +57,24 @@ _PLACE_NOUNS = frozenset({"province", "provinces", "region", "regions", "state",
                           "villages", "countryside", "port", "capital", "valley", "island", "islands", "suburb",
                           "suburbs", "municipality", "oblast", "prefecture", "neighbourhood", "neighborhood", "border",
                           "outskirts", "edge", "centre", "center", "north", "south", "east", "west", "northeast",
-                          "northwest", "southeast", "southwest", "parts"})
+                          "northwest", "southeast", "southwest", "parts", "crossing", "crossings", "township",
+                          "townships", "locality", "commune", "camp", "refugee camp"})
+# Place nouns that say "place" so plainly that the name needs no gazetteer entry: "the village of
+# Kunin", "Kawlin town", "Goma, capital of North Kivu" (a village the gazetteer has never heard of is still a place).
+_PLAIN_PLACE_NOUNS = frozenset({"province", "region", "city", "town", "district", "county", "governorate", "village",
+                                "villages", "township", "townships", "municipality", "oblast", "prefecture", "suburb",
+                                "neighbourhood", "neighborhood", "capital", "port", "locality", "commune", "crossing",
+                                "crossings", "state", "area"})
+# Labels a place name can get from the model after "in", "near"...: a person after "in" is rare, an
+# organisation is not ("in NATO"), so only PERSON is taken for a place there without the gazetteer.
+_LOCATIVE_STRONG = frozenset({"in", "near", "outside", "around", "towards", "toward", "into", "inside", "throughout"})
+# Last words of a name that make it a building or site, not an organisation that acts.
+_FACILITY_NOUNS = frozenset({"hotel", "hospital", "airport", "camp", "base", "airbase", "stadium", "mosque", "church",
+                             "cathedral", "market", "bridge", "crossing", "steelworks", "plant", "palace", "square",
+                             "prison", "jail", "dam", "port", "compound", "checkpoint", "refinery", "embassy"})
+# Words a title runs into after an organisation-looking portfolio ("Health Minister", "External Affairs Minister").
+_PORTFOLIO_HEADS = frozenset({"minister", "secretary", "commissioner", "envoy", "chief", "spokesman", "spokeswoman",
+                              "spokesperson"})
 
 
 def _whole_words(doc: Doc, start: int, end: int) -> bool:
@@ -140,7 +157,9 @@ class EntityResolver:
         kb_labels = {(s.start, s.end): s.label_ for s in kb_spans}
         ents = [self._kb_label(e, kb_labels) for e in ents if e.label_ not in _ALL_NAME_LABELS or self._capitalised(e, layout)]
         protected = {(s.start, s.end) for s in kb_spans}
+        ents = self._not_titles(doc, ents, protected)
         ents = self._places_in_context(doc, ents, protected)
+        ents = [self._facility(e, protected) for e in ents]
         ents += self._untagged_cities(doc, ents)
         if self.people is not None:
             ents = self.people(doc, ents, protected)
@@ -206,8 +225,9 @@ class EntityResolver:
             changed = False
             for index, ent in enumerate(result):
                 if (ent.label_ not in _MISTAKEN_FOR_PLACE or (ent.start, ent.end) in protected
-                        or not all(t.is_title or t.is_upper or not t.is_alpha for t in ent)
-                        or not self.is_place(ent.text) or not self._used_as_place(doc, ent, places)):
+                        or not all(t.is_title or t.is_upper or not t.is_alpha for t in ent)):
+                    continue
+                if not ((self.is_place(ent.text) and self._used_as_place(doc, ent, places)) or self._plainly_a_place(doc, ent)):
                     continue
                 result[index] = Span(doc, ent.start, ent.end, label="GPE")
                 changed = True
@@ -228,6 +248,62 @@ class EntityResolver:
             if end > token.i + 1 and (end == len(doc) or not doc[end].is_title) and self.is_big_city(doc[token.i + 1:end].text):
                 found.append(Span(doc, token.i + 1, end, label="GPE"))
         return found
+
+    def _plainly_a_place(self, doc: Doc, ent: Span) -> bool:
+        """A name the text plainly calls a place, gazetteer or not: "the village of Kunin", "Kawlin town",
+        "Goma, the main city", "in Maarat al-Numan" for a name the model took for a person."""
+        if self.kb.known(ent.text):
+            return False
+        before = doc[ent.start - 1] if ent.start > 0 else None
+        after = doc[ent.end] if ent.end < len(doc) else None
+        if before is not None and before.lower_ == "of" and ent.start > 1 and doc[ent.start - 2].lower_ in _PLAIN_PLACE_NOUNS:
+            return True
+        if after is not None and after.is_lower and after.lower_ in _PLAIN_PLACE_NOUNS:
+            return True
+        if after is not None and after.text == "," and ent.end + 1 < len(doc):
+            nxt = doc[ent.end + 1 : ent.end + 4]
+            words = [t.lower_ for t in nxt]
+            if words and (words[0] in _PLAIN_PLACE_NOUNS or (words[0] in ("the", "a") and len(words) > 1 and
+                                                             (words[1] in _PLAIN_PLACE_NOUNS or (len(words) > 2 and words[2] in _PLAIN_PLACE_NOUNS)))):
+                return True  # "Goma, capital of North Kivu", "Goma, the main city"
+        if (ent.label_ == "PERSON" and before is not None and before.lower_ in _LOCATIVE_STRONG
+                and not (after is not None and after.tag_ == "POS")):
+            return True  # "in Kharkiv's ...": a person is not "in" a sentence like that
+        return False
+
+    def _facility(self, ent: Span, protected: set[tuple[int, int]]) -> Span:
+        """ "the SYL Hotel", "Aden Adde International Airport": a building the model called an organisation."""
+        if ent.label_ == "ORG" and (ent.start, ent.end) not in protected and len(ent) >= 2 and ent[-1].lower_ in _FACILITY_NOUNS:
+            return Span(ent.doc, ent.start, ent.end, label="FAC")
+        return ent
+
+    def _not_titles(self, doc: Doc, ents: list[Span], protected: set[tuple[int, int]]) -> list[Span]:
+        """Pieces of titles the model took for names: "State" of "Secretary of State", "Justice" of "Justice
+        Emeka Nwite", "Health" of "Health Minister", "Indian External Affairs" of "Indian External Affairs
+        Minister" (the demonym stays, as a nationality)."""
+        result = []
+        for ent in ents:
+            if ent.label_ not in ("ORG", "PERSON") or (ent.start, ent.end) in protected:
+                result.append(ent)
+                continue
+            words = [t.text for t in ent]
+            before = [t.text for t in doc[max(ent.sent.start, ent.start - 3) : ent.start]]
+            after = doc[ent.end : min(ent.sent.end, ent.end + 3)]
+            title_like = self.kb.title(ent.text) is not None
+            inside_title = any(
+                self.kb.title(" ".join([*before[k:], *words, *(t.text for t in after[:j]) ]))
+                for k in range(len(before) + 1) for j in range(len(after) + 1) if k < len(before) or j > 0
+            )
+            portfolio = ent.label_ == "ORG" and len(after) > 0 and after[0].lower_ in _PORTFOLIO_HEADS
+            if not (title_like or inside_title or portfolio):
+                result.append(ent)
+                continue
+            # keep a leading demonym or country as what it is: "Indian" of "Indian External Affairs"
+            first = ent[0]
+            if len(ent) > 1 and self.kb.country_of(first.text):
+                label = "GPE" if self.kb.country_by_name(first.text) else "NORP"
+                result.append(Span(doc, ent.start, ent.start + 1, label=label))
+        return result
 
     @staticmethod
     def _used_as_place(doc: Doc, ent: Span, places: set[tuple[int, int]]) -> bool:

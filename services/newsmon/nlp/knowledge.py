@@ -25,7 +25,7 @@ import yaml
 
 SECTORS = frozenset("GOV MIL REB OPP IGO MED BUS CVL NGO LEG JUD COP PTY SPY LAB REF ELI".split())
 ACTOR_TYPES = frozenset({"person", "organization", "country", "igo", "group", "location"})
-_LIST_SECTIONS = ("people", "organizations", "titles", "generic_actors", "places", "verbs", "nouns")
+_LIST_SECTIONS = ("people", "organizations", "titles", "generic_actors", "places", "verbs", "nouns", "ambiguous_names")
 _SET_SECTIONS = ("conflict_countries", "site_names", "footer_markers", "line_markers", "agencies")
 _DICT_SECTIONS = ("countries", "place_aliases", "credit_labels", "modal_verbs")
 KNOWN_SECTIONS = frozenset(_LIST_SECTIONS + _SET_SECTIONS + _DICT_SECTIONS)
@@ -171,6 +171,24 @@ class ExtraPlace:
     aliases: tuple[str, ...]
 
 
+@dataclass(frozen=True)
+class AmbiguousName:
+    """A name two countries answer to ("Congo", "Georgia"): the article's cues decide, else ``default``."""
+
+    names: tuple[str, ...]
+    default: str
+    cues: dict[str, tuple[str, ...]]
+
+    def choose(self, text: str) -> str:
+        """The country whose cues ``text`` names most often (the default on a tie or with none)."""
+        counts = {code: sum(text.count(cue) for cue in cues) for code, cues in self.cues.items()}
+        best = max(counts.values(), default=0)
+        if best == 0:
+            return self.default
+        leaders = [code for code, n in counts.items() if n == best]
+        return self.default if self.default in leaders or len(leaders) > 1 else leaders[0]
+
+
 @dataclass
 class KnowledgeBase:
     """Everything newsmon knows, indexed for the pipeline's lookups."""
@@ -187,6 +205,8 @@ class KnowledgeBase:
     place_aliases: dict[str, str]
     extra_places: tuple[ExtraPlace, ...]
     sources: tuple[str, ...] = ()
+    ambiguous_names: tuple[AmbiguousName, ...] = ()
+    ambiguous_index: dict[str, AmbiguousName] = field(default_factory=dict)
     country_index: dict[str, str] = field(default_factory=dict)
     demonym_index: dict[str, str] = field(default_factory=dict)
     alias_index: dict[str, tuple[str, ...]] = field(default_factory=dict)
@@ -214,6 +234,7 @@ class KnowledgeBase:
                 if actor.id not in shorts[short]:
                     shorts[short].append(actor.id)
         self.alias_index = {k: tuple(v) for k, v in aliases.items()}
+        self.ambiguous_index = {normalize(n): a for a in self.ambiguous_names for n in a.names}
         self.short_index = {k: tuple(v) for k, v in shorts.items()}
         index: dict[str, Title] = {}
         words: set[str] = set()
@@ -225,6 +246,10 @@ class KnowledgeBase:
         self.title_words = frozenset(words - {"of", "and", "the", "for", "to"})
 
     # --- lookups
+    def ambiguous(self, text: str) -> AmbiguousName | None:
+        """The ambiguity a country name or demonym carries ("Congolese"), if any."""
+        return self.ambiguous_index.get(normalize(text))
+
     def country_by_name(self, text: str) -> str | None:
         return self.country_index.get(normalize(text))
 
@@ -479,8 +504,18 @@ def load_knowledge(knowledge_dir: Path | str | None = None) -> KnowledgeBase:
         ExtraPlace(p["name"], p.get("country"), float(p["lat"]), float(p["lon"]), tuple(p.get("aliases") or ()))
         for _, p in data["places"]
     )
+    countries = _countries(data["countries"])
+    ambiguous = []
+    for where, entry in data["ambiguous_names"]:
+        codes = [entry.get("default"), *(entry.get("cues") or {})]
+        unknown = [c for c in codes if c not in countries]
+        if not entry.get("names") or unknown:
+            raise KnowledgeError(f"{where}: an ambiguous name needs names, a default and cues by known country codes "
+                                 f"(unknown: {unknown}): {entry}")
+        ambiguous.append(AmbiguousName(tuple(entry["names"]), entry["default"],
+                                       {code: tuple(cues) for code, cues in entry["cues"].items()}))
     return KnowledgeBase(
-        countries=_countries(data["countries"]), actors=actors, titles=titles, generic_actors=generic,
+        countries=countries, actors=actors, titles=titles, generic_actors=generic, ambiguous_names=tuple(ambiguous),
         conflict_countries=frozenset(data["conflict_countries"]), boilerplate=boilerplate,
         verbs=tuple(v for _, v in data["verbs"]), nouns=tuple(n for _, n in data["nouns"]), modal_verbs=modal,
         place_aliases=dict(data["place_aliases"]), extra_places=places, sources=tuple(str(f) for f in files),
