@@ -90,3 +90,36 @@ def test_no_actor_no_event(extract_text):
 def test_sports_results_are_not_assaults(extract_text):
     enriched = extract_text("Romania beat Lithuania 3-0 in a World Cup qualifier on Saturday .", published="1996-08-31")
     assert [e for e in enriched.events if e.type == "ASSAULT"] == []
+
+
+@pytest.mark.parametrize(
+    "sentence, cameo, source, target",
+    [
+        # a place or a site as the target, with the country it is in
+        ("BEIRUT - An Israeli air strike hit the village of Kunin in south Lebanon on Saturday.", "195", "ISR", "LBN"),
+        ("IDLIB, Syria - Government warplanes hit a crowded market in the town of Maarat al-Numan on Tuesday, killing 12 people.",
+         "195", "SYR", "SYR"),
+        # people as the target: the civilians of the place
+        ("KHARTOUM - Rapid Support Forces fighters killed 14 villagers near El Fasher on Saturday.", "190", "SDN", "SDN"),
+        # a noun trigger whose source is its modifier
+        ("Saudi air defences said a Houthi rocket attack on Jizan was repelled on Friday.", "190", "YEM", "SAU"),
+    ],
+)
+def test_attacks_take_places_sites_and_people_as_targets(extract_text, sentence, cameo, source, target):
+    enriched = extract_text(sentence)
+    assaults = [e for e in enriched.events if e.type == "ASSAULT"]
+    assert assaults, [(e.type, e.trigger) for e in enriched.events]
+    assert (assaults[0].cameo[:2], countries(assaults[0])) == (cameo[:2], (source, target))
+
+
+@pytest.mark.parametrize(
+    "sentence, kind, source, target",
+    [
+        ("New Delhi blamed Islamabad for the attack on the army base.", "ACCUSE", "IND", "PAK"),  # a capital acted on
+        ("The UN chief urged Pyongyang to return to dialogue.", "REQUEST", "IGO", "PRK"),  # the one urged
+        ("The UN envoy met the Taliban's education minister in Kabul and pressed him to reopen the schools.", "REQUEST", "IGO", "AFG"),
+    ],
+)
+def test_targets_of_appeals_and_accusations(extract_text, sentence, kind, source, target):
+    events = [e for e in extract_text(sentence).events if e.type == kind]
+    assert events and countries(events[0]) == (source, target), [(e.type, countries(e)) for e in extract_text(sentence).events]

@@ -387,7 +387,11 @@ class ActorResolver:
         if layout is None or not layout.body_anatomy.dateline_place:
             return None
         place = layout.body_anatomy.dateline_place
-        return self.kb.country_of(place) or self.kb.capital_index.get(normalize(place))
+        found = self.kb.country_of(place) or self.kb.capital_index.get(normalize(place))
+        if found is None and self.gazetteer is not None:
+            geo = self.gazetteer.lookup(place)  # "IDLIB": a city the gazetteer knows
+            found = geo.country if geo is not None else None
+        return found
 
 
 def _singular(word: str) -> str:

@@ -43,6 +43,8 @@ from .people import PersonNames, ambiguous_words, given_names
 
 _NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC", "NORP"})
 _NUMBERISH = re.compile(r"^[\d][\d.,/:\-]*$")
+_NAME_PARTICLES = frozenset({"al", "el", "ad", "as", "ash", "at", "az", "an", "ar", "bin", "ibn", "de", "du", "des", "la", "le",
+                             "di", "da", "do", "dos", "das", "van", "von", "der", "den"})
 _NOT_IN_NAMES = frozenset({"at", "in", "on", "for", "with", "from", "to", "by", "of"})
 _HONORIFICS = frozenset({"mr", "mr.", "mrs", "mrs.", "ms", "ms.", "dr", "dr.", "sir", "dame", "sheikh", "prince", "lord"})
 # Labels a person's name may be mistaken for by the model, and replaced when the KB says person.
@@ -225,7 +227,7 @@ class EntityResolver:
             changed = False
             for index, ent in enumerate(result):
                 if (ent.label_ not in _MISTAKEN_FOR_PLACE or (ent.start, ent.end) in protected
-                        or not all(t.is_title or t.is_upper or not t.is_alpha for t in ent)):
+                        or not all(t.is_title or t.is_upper or not t.is_alpha or t.lower_ in _NAME_PARTICLES for t in ent)):
                     continue
                 if not ((self.is_place(ent.text) and self._used_as_place(doc, ent, places)) or self._plainly_a_place(doc, ent)):
                     continue

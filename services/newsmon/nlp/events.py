@@ -31,7 +31,7 @@ from spacy.tokens import Doc, Span, Token
 
 from .actors import ActorRecord
 from .dates import resolve_date
-from .knowledge import KnowledgeBase, get_knowledge
+from .knowledge import KnowledgeBase, get_knowledge, normalize, slug
 from .places import PlaceRecord
 
 _INTENT = {"SUPPORT": "032", "AID": "033", "COOPERATE": "031", "RETREAT": "035", "CONSULT": "036"}
@@ -44,6 +44,24 @@ _RELATIVE_PRONOUNS = frozenset({"who", "which", "that", "whom"})
 _THINGS = frozenset({"crisis", "war", "conflict", "talk", "talks", "process", "issue", "question", "problem", "situation",
                      "border", "city", "town", "capital", "region", "economy", "market", "policy", "election", "case"})
 _PRIORITY = {"person": 0, "igo": 1, "group": 1, "organization": 2, "country": 3, "location": 4}
+# Event types whose target may be a place or the people in it ("struck a market in Idlib", "arrested 15
+# people", "aid to Gaza"), not only a named actor.
+_PLACE_TARGET_TYPES = frozenset({"ASSAULT", "COERCE", "AID", "MOBILIZE", "THREATEN"})
+# Common nouns for people who are not an organised actor: the civilians of the place they are in.
+_PEOPLE_NOUNS = frozenset({"people", "person", "civilian", "villager", "resident", "child", "woman", "man", "worshipper",
+                           "passenger", "student", "worker", "farmer", "family", "patient", "pilgrim", "refugee", "migrant",
+                           "journalist", "teacher", "doctor", "nurse", "boy", "girl", "inhabitant", "citizen", "tourist",
+                           "local", "displaced", "victim", "casualty", "mourner", "shopper", "fisherman", "herder"})
+# Common nouns for sites and things hit in an attack: the place's country is the target.
+_SITE_NOUNS = frozenset({"market", "hospital", "school", "camp", "village", "town", "city", "neighbourhood", "neighborhood",
+                         "district", "area", "building", "block", "house", "home", "mosque", "church", "convoy", "car",
+                         "vehicle", "bus", "base", "position", "checkpoint", "hotel", "compound", "site", "target",
+                         "facility", "infrastructure", "airport", "port", "bridge", "road", "station", "plant", "clinic",
+                         "shelter", "suburb", "province", "region", "outpost", "depot", "warehouse", "office", "embassy"})
+# Weapons that say how an attack was made (CAMEO 195 aerial weapons, 194 artillery and tanks).
+_AERIAL = frozenset({"airstrike", "strike", "air", "warplane", "jet", "aircraft", "plane", "drone", "helicopter",
+                     "missile", "bomber", "airplane", "raid"})
+_ARTILLERY = frozenset({"artillery", "shell", "shelling", "tank", "mortar", "rocket", "howitzer", "cannon"})
 
 
 @dataclass(frozen=True)
@@ -131,7 +149,11 @@ class EventCoder:
         places = {i: p for p in doc._.newsmon_places or () for i in p.tokens}
         layout = doc._.newsmon_layout
         published = layout.published if layout is not None else None
-        state = _State(doc, actors, token_actor, places, published)
+        state = _State(doc, actors, token_actor, places, published, self.kb)
+        if layout is not None and layout.body_anatomy.dateline_place:
+            place = layout.body_anatomy.dateline_place
+            state.dateline_country = self.kb.country_of(place) or self.kb.capital_index.get(normalize(place)) or next(
+                (p.country for p in doc._.newsmon_places or () if normalize(p.name) == normalize(place)), None)
         events: list[EventRecord] = []
         for sent in doc.sents:
             for token in sent:
@@ -210,24 +232,25 @@ class EventCoder:
             agent = next((c for c in children if c.dep_ == "agent"), None)
             agent_actor = state.actor_in(next((g for g in agent.children if g.dep_ == "pobj"), None)) if agent else None
             target = parties[0] if parties else None
+            if target is None and event_type in _PLACE_TARGET_TYPES:
+                target = state.target_in(_subject(trigger))  # "civilians were killed by RSF fighters"
             parties = [agent_actor] if agent_actor else []
         source = parties[0] if parties else None
         if source is None:
             return None
+        places_ok = event_type in _PLACE_TARGET_TYPES
         if target is None:
-            target = self._target(rule, trigger, obj, state, source)
+            target = self._target(rule, trigger, obj, state, source, places_ok)
         if target is None and chain_extra:
             complement_obj = next((c for c in chain_extra[0].children if c.dep_ in ("dobj", "obj")), None)
-            target = self._target(rule, chain_extra[0], complement_obj, state, source)
+            target = self._target(rule, chain_extra[0], complement_obj, state, source, places_ok)
         if target is None and (rule.reciprocal or event_type in RECIPROCAL_TYPES) and len(parties) > 1:
             target = parties[1]
         if rule.object_types is not None and obj is not None and not rule.is_noun:
             obj_actor = state.actor_in(obj)
-            if obj_actor is None and "location" not in rule.object_types:
-                return None
-            if obj_actor is not None and obj_actor.type not in rule.object_types:
-                return None
-            if obj_actor is None and not state.place_in(obj):
+            if obj_actor is None and event_type in _PLACE_TARGET_TYPES:
+                obj_actor = state.target_in(obj)  # a site, a village the gazetteer does not know, people
+            if obj_actor is None or obj_actor.type not in rule.object_types:
                 return None
         if rule.subject_sectors is not None and (source.sector or "").lower() not in rule.subject_sectors:
             return None
@@ -235,6 +258,8 @@ class EventCoder:
             return None
         if target is not None and target.id == source.id:
             target = None
+        if event_type == "ASSAULT" and cameo[:2] in ("18", "19") and len(cameo.rstrip("0")) <= 2:
+            cameo = _weapon_code(trigger, cameo)
 
         # how, when, where
         chain = _chain(trigger) + [t for c in chain_extra for t in _chain(c)]
@@ -295,6 +320,8 @@ class EventCoder:
             for child in trigger.children:
                 if spec == "poss" and child.dep_ == "poss":
                     candidates = [child]
+                elif spec == "mod" and child.dep_ in ("amod", "compound", "nmod") and child.i < trigger.i:
+                    candidates = [child]  # "an Israeli air strike", "a Houthi rocket attack", "coalition raids"
                 elif child.dep_ == "prep" and child.lower_ == spec:
                     candidates = [g for g in child.children if g.dep_ == "pobj"]
                     candidates += [c for g in candidates for c in g.conjuncts]
@@ -306,8 +333,36 @@ class EventCoder:
                         parties.append(actor)
         return parties
 
-    def _target(self, rule: Rule, trigger: Token, obj: Token | None, state: _State, source: ActorRecord) -> ActorRecord | None:
+    def _target(self, rule: Rule, trigger: Token, obj: Token | None, state: _State, source: ActorRecord,
+                places_ok: bool = False) -> ActorRecord | None:
+        found = self._named_target(rule, trigger, obj, state, source)
+        if found is not None or not places_ok:
+            return found
+        # no named actor: the place or the people acted on ("hit a market in Idlib", "killed 12 villagers")
+        for candidate in self._target_tokens(rule, trigger, obj):
+            place = state.target_in(candidate)
+            if place is not None and place.id != source.id:
+                return place
+        return None
+
+    @staticmethod
+    def _target_tokens(rule: Rule, trigger: Token, obj: Token | None) -> list[Token]:
         holders = [trigger] + ([obj] if obj is not None else [])
+        tokens: list[Token] = []
+        for spec in rule.target:
+            if spec == "object" and obj is not None:
+                tokens.append(obj)
+            elif spec not in ("dative", "poss", "object"):
+                for holder in holders:
+                    for child in holder.children:
+                        if child.dep_ == "prep" and child.lower_ == spec:
+                            tokens.extend(g for g in child.children if g.dep_ == "pobj")
+        return tokens
+
+    def _named_target(self, rule: Rule, trigger: Token, obj: Token | None, state: _State, source: ActorRecord) -> ActorRecord | None:
+        holders = [trigger] + ([obj] if obj is not None else [])
+        if obj is None:
+            obj = _complement_subject(trigger)  # "urged Pyongyang to return": the one urged is the target
         for spec in rule.target:
             candidates: list[Token] = []
             if spec == "object" and obj is not None:
@@ -324,7 +379,7 @@ class EventCoder:
                             candidates.extend(g for g in child.children if g.dep_ == "pobj")
             for candidate in candidates:
                 for token in [candidate] + list(candidate.conjuncts):
-                    actor = state.actor_in(token)
+                    actor = state.actor_in(token) or state.capital_in(token) or state.pronoun_in(token, source)
                     if actor is not None and actor.id != source.id:
                         return actor
         return None
@@ -409,6 +464,10 @@ class EventCoder:
                         actor = state.actor_in(pobj)
                         if actor is not None and actor.type == "country":
                             return actor.name, None
+                    if pobj.ent_type_ in ("GPE", "LOC", "FAC") and state.token_actor.get(pobj.i) is None:
+                        ent = state.entity(pobj)
+                        if ent is not None:
+                            return ent.text, None  # a village or a site the gazetteer does not know
                     for inner in pobj.children:
                         if inner.dep_ == "prep" and inner.lower_ == "of":
                             frontier.extend(g for g in inner.children if g.dep_ == "pobj")
@@ -421,14 +480,17 @@ class _State:
     """What the coder knows about one Doc while it reads it."""
 
     def __init__(self, doc: Doc, actors: dict[str, ActorRecord], token_actor: dict[int, str],
-                 places: dict[int, PlaceRecord], published: date | None):
+                 places: dict[int, PlaceRecord], published: date | None, kb: KnowledgeBase | None = None):
         self.doc = doc
+        self.kb = kb
         self.actors = actors
         self.token_actor = token_actor
         self.places = places
         self.published = published
         self.consumed: set[int] = set()
         self._ents = {i: e for e in doc.ents for i in range(e.start, e.end)}
+        self._article_country: str | None = None
+        self.dateline_country: str | None = None
 
     def actor_in(self, token: Token | None, *, persons_only: bool = False) -> ActorRecord | None:
         """The actor a token names, looking into its noun phrase ("the French Minister ... Jean-Marc Ayrault")."""
@@ -464,6 +526,102 @@ class _State:
     def place_in(self, token: Token) -> PlaceRecord | None:
         return self.places.get(token.i)
 
+    def entity(self, token: Token) -> Span | None:
+        return self._ents.get(token.i)
+
+    def capital_in(self, token: Token) -> ActorRecord | None:
+        """A capital acted on stands for its government: "blamed Islamabad", "urged Tehran to de-escalate"."""
+        ent = self._ents.get(token.i)
+        if ent is None or ent.label_ != "GPE" or self.kb is None:
+            return None
+        iso3 = self.kb.capital_index.get(normalize(ent.text))
+        if iso3 is None or iso3 not in self.kb.countries:
+            return None
+        country = self.kb.countries[iso3]
+        for actor in self.actors.values():
+            if actor.type == "country" and actor.country == iso3:
+                return actor
+        return ActorRecord(slug(country.name), country.name, "country", iso3, known=True)
+
+    def pronoun_in(self, token: Token, source: ActorRecord) -> ActorRecord | None:
+        """ "him", "them": the last person or group named before it in the sentence, other than the source."""
+        if token.lower_ not in ("him", "her", "them"):
+            return None
+        for node in reversed(token.sent[: token.i - token.sent.start]):
+            actor_id = self.token_actor.get(node.i)
+            actor = self.actors.get(actor_id) if actor_id else None
+            if actor is not None and actor.id != source.id and actor.type in (("person", "group", "organization", "igo") if token.lower_ != "them" else ("group", "organization", "country", "person")):
+                return actor
+        return None
+
+    @property
+    def article_country(self) -> str | None:
+        """The country the story is about: the dateline's, else the country named most often."""
+        if self._article_country is None:
+            counts: dict[str, int] = {}
+            for actor in self.actors.values():
+                if actor.type == "country" and actor.country:
+                    counts[actor.country] = counts.get(actor.country, 0) + len(actor.mentions)
+            self._article_country = (self.dateline_country or (max(counts, key=lambda c: counts[c]) if counts else "")) or ""
+        return self._article_country or None
+
+    def _country_near(self, token: Token) -> str | None:
+        """A country named in the token's own phrase ("Ukrainian civilians", "the south Lebanon village of Kunin")."""
+        for node in token.subtree:
+            actor_id = self.token_actor.get(node.i)
+            actor = self.actors.get(actor_id) if actor_id else None
+            if actor is not None and actor.type == "country" and actor.country:
+                return actor.country
+        for node in [token, *token.subtree]:
+            place = self.places.get(node.i)
+            if place is not None and place.country:
+                return place.country
+        return None
+
+    def target_in(self, token: Token | None) -> ActorRecord | None:
+        """What an attack, an arrest or an aid delivery was aimed at when no named actor is: a place
+        ("hit El Fasher"), a site ("a crowded market"), or people ("killed 12 villagers"), each with the
+        country it is in (its own phrase's, else the place's, else the story's)."""
+        if token is None:
+            return None
+        named = self.actor_in(token)
+        if named is not None:
+            return named
+        for node in [token, *(c for c in token.children if c.dep_ in ("compound", "appos"))]:
+            place = self.places.get(node.i)
+            if place is not None:
+                return self._location(place.name, place.country or self.article_country)
+            ent = self._ents.get(node.i)
+            if ent is not None and ent.label_ in ("GPE", "LOC", "FAC"):
+                return self._location(ent.text, self._country_near(token) or self.article_country)
+        lemma = token.lemma_.lower()
+        if lemma in _PEOPLE_NOUNS or token.lower_ in _PEOPLE_NOUNS:
+            country = self._country_near(token) or self._sentence_country(token) or self.article_country
+            return self._civilians(country) if country else None
+        if lemma in _SITE_NOUNS:
+            # "a market in the Idlib province town of Maarat al-Numan": the place inside the phrase, if any
+            for node in token.subtree:
+                if node is not token and (self.places.get(node.i) is not None or (node.i in self._ents and self._ents[node.i].label_ in ("GPE", "LOC", "FAC"))):
+                    inner = self.target_in(node)
+                    if inner is not None:
+                        return inner
+            country = self._country_near(token) or self._sentence_country(token) or self.article_country
+            return self._location(" ".join(t.text for t in token.subtree if t.dep_ != "det" and t.i <= token.i) or token.text, country) if country else None
+        return None
+
+    def _sentence_country(self, token: Token) -> str | None:
+        for node in token.sent:
+            place = self.places.get(node.i)
+            if place is not None and place.country:
+                return place.country
+        return None
+
+    def _location(self, name: str, country: str | None) -> ActorRecord:
+        return ActorRecord(f"place:{name.lower()}", name, "location", country)
+
+    def _civilians(self, country: str) -> ActorRecord:
+        return ActorRecord(f"civilians:{country}", f"civilians ({country})", "group", country, sector="CVL")
+
     def resolve(self, token: Token, tense: str) -> date | None:
         ent = self._ents.get(token.i)
         if ent is None or ent.label_ != "DATE":
@@ -472,6 +630,17 @@ class _State:
         if found is None or found.granularity == "year":
             return None
         return found.date
+
+
+def _complement_subject(trigger: Token) -> Token | None:
+    """The one asked, urged or pressed in "urged Pyongyang to reverse course", which the parser may hang on
+    the complement as its subject rather than on the verb as its object."""
+    for child in trigger.children:
+        if child.dep_ in ("xcomp", "ccomp") and child.i > trigger.i:
+            for grandchild in child.children:
+                if grandchild.dep_ == "nsubj" and trigger.i < grandchild.i < child.i:
+                    return grandchild
+    return None
 
 
 def _subject(verb: Token) -> Token | None:
@@ -506,6 +675,22 @@ def _chain(trigger: Token) -> list[Token]:
                 chain.append(child)
                 frontier.append(child)
     return chain
+
+
+def _weapon_code(trigger: Token, cameo: str) -> str:
+    """An attack's CAMEO code from its weapon: aerial (195) or artillery and tanks (194), read from the
+    trigger, its subject, or "with" ("struck with drones"); else the code as it was."""
+    words = {trigger.lemma_.lower(), trigger.lower_}
+    for child in trigger.children:
+        if child.dep_ in ("nsubj", "nsubjpass", "compound", "amod"):
+            words.update(t.lemma_.lower() for t in child.subtree)
+        elif child.dep_ in ("prep", "agent") and child.lower_ in ("with", "by", "in"):
+            words.update(t.lemma_.lower() for t in child.subtree)
+    if words & _AERIAL and not ({"suicide", "car", "truck"} & words):
+        return "195"
+    if words & _ARTILLERY:
+        return "194"
+    return cameo
 
 
 def _future(trigger: Token) -> bool:
