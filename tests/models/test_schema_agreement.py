@@ -43,7 +43,7 @@ def enriched_sample() -> dict:
                     "sector": None, "aliases": [], "mentions": [{"field": "body", "start": 19, "end": 25, "text": "Geneva"}], "mention_count": 1}],
         "entities": [{"field": "body", "start": 19, "end": 25, "text": "Geneva", "label": "GPE", "actor_id": "geneva"}],
         "events": [{"id": "e1", "type": "CONSULT", "cameo": "043", "source": {"name": "envoys", "country": None, "actor_id": None},
-                    "target": None, "date": "2026-11-20", "location": {"name": "Geneva", "lat": 46.2, "lon": 6.14},
+                    "target": None, "parties": [], "date": "2026-11-20", "location": {"name": "Geneva", "lat": 46.2, "lon": 6.14},
                     "modality": "reported", "negated": False, "trigger": "met",
                     "evidence": [{"field": "body", "start": 0, "end": 34, "sentence": "The envoys met in Geneva on Friday."}],
                     "evidence_count": 1, "confidence": 0.8}],

@@ -76,3 +76,23 @@ def test_prose_that_looks_like_a_dateline_is_kept(anatomist):
     body = "SOCCER - the league said on Monday it would review the rules ."
     anatomy = anatomist.read_body(body)
     assert anatomy.dateline_place is None
+
+
+@pytest.mark.parametrize("body, place, agency", [
+    ("SAO PAULO, Oct 26 - Brazil's electoral court confirmed the result on Sunday.", "Sao Paulo", None),
+    ("SOCHI, Russia, Oct 26 (AFP) - The two presidents met for four hours.", "Sochi", "AFP"),
+    ("GOMA, Democratic Republic of Congo, March 3 - Rebels entered the city.", "Goma", None),
+    ("BEIRUT - The strike hit the southern suburbs.", "Beirut", None),
+])
+def test_every_dateline_form(anatomist, body, place, agency):
+    anatomy = anatomist.read_body(body)
+    assert (anatomy.dateline_place, anatomy.dateline_agency) == (place, agency)
+    assert place.upper() not in anatomy.parse_text.upper()[:12]
+
+
+def test_credits_without_brackets(anatomist):
+    body = ("KHARTOUM - The army said it had retaken the bridge.\n\n"
+            "Reporting by Khalid Abdelaziz; Writing by Nafisa Eltahir; Editing by Andrew Heavens")
+    anatomy = anatomist.read_body(body)
+    assert anatomy.authors == ("Khalid Abdelaziz", "Nafisa Eltahir") and anatomy.editors == ("Andrew Heavens",)
+    assert "Abdelaziz" not in anatomy.parse_text

@@ -123,3 +123,35 @@ def test_attacks_take_places_sites_and_people_as_targets(extract_text, sentence,
 def test_targets_of_appeals_and_accusations(extract_text, sentence, kind, source, target):
     events = [e for e in extract_text(sentence).events if e.type == kind]
     assert events and countries(events[0]) == (source, target), [(e.type, countries(e)) for e in extract_text(sentence).events]
+
+
+def test_the_same_meeting_in_title_and_body_is_one_event_with_one_date(extract_text):
+    enriched = extract_text(
+        "SOCHI, Russia, Oct 26 - Russian President Vladimir Putin met Turkish President Recep Tayyip Erdogan in Sochi "
+        "on Monday, the Kremlin said.", title="Putin meets Erdogan in Sochi", published="2019-10-27")
+    consults = [e for e in enriched.events if e.type == "CONSULT"]
+    assert len(consults) == 1
+    assert {e.field for e in consults[0].evidence} == {"title", "body"}
+    assert consults[0].date == date(2019, 10, 21)
+
+
+def test_a_meeting_of_three_lists_every_party(extract_text):
+    event = only_event(extract_text("ASTANA - Russia, Turkey and Iran met in Astana on Friday to discuss the ceasefire."))
+    assert [p.country for p in event.parties] == ["RUS", "TUR", "IRN"]
+    assert countries(event) == ("RUS", "TUR")
+
+
+def test_someone_defined_by_another_is_not_that_other(extract_text):
+    enriched = extract_text("SAO PAULO, Oct 26 - A Bolsonaro ally conceded defeat on Sunday.", published="2022-10-27")
+    assert not [e for e in enriched.events if e.source and e.source.name == "Jair Bolsonaro"]
+
+
+def test_a_noun_trigger_takes_the_source_of_its_light_verb(extract_text):
+    events = extract_text("WASHINGTON - The United States announced $8 billion in military aid to Ukraine on Friday.").events
+    assert [(e.type, countries(e)) for e in events] == [("AID", ("USA", "UKR"))]
+
+
+def test_a_named_group_is_the_actor_not_its_generic_noun(extract_text):
+    enriched = extract_text("BENI, Congo - ADF rebels killed at least 20 villagers overnight, the army said.")
+    assault = next(e for e in enriched.events if e.type == "ASSAULT")
+    assert assault.source.name == "Allied Democratic Forces" and countries(assault) == ("COD", "COD")

@@ -38,9 +38,9 @@ ALERTS = "alerts"
 #: articles 1: the first mapping; 2: ``@timestamp``, ``event_types``, ``event_count``
 #: (additive, so a v1 index can take them in place until it is upgraded); 3: the size budget's
 #: ``reduced``, ``counts``, ``actors.mention_count``, ``events.evidence_count``, ``language_detected`` and
-#: ``language_confidence`` (additive).
-#: events 1, alerts 1: first mappings.
-MAPPING_VERSIONS: dict[str, int] = {ARTICLES: 3, EVENTS: 1, ALERTS: 1}
+#: ``language_confidence`` (additive); 4: ``events.parties`` (additive).
+#: events 1: first mapping; 2: ``parties`` (additive). alerts 1: first mapping.
+MAPPING_VERSIONS: dict[str, int] = {ARTICLES: 4, EVENTS: 2, ALERTS: 1}
 
 #: The articles mapping version (kept under its historical name).
 MAPPING_VERSION = MAPPING_VERSIONS[ARTICLES]
@@ -96,7 +96,7 @@ ARTICLE_PROPERTIES: dict[str, Any] = {
     # Kept for reading and filtering; aggregations over events belong to news-events, where
     # each event's source and target stay paired.
     "events": _obj(
-        id=KEYWORD, type=KEYWORD, cameo=KEYWORD, source=PARTY, target=PARTY, date=DATE,
+        id=KEYWORD, type=KEYWORD, cameo=KEYWORD, source=PARTY, target=PARTY, parties=PARTY, date=DATE,
         location=_obj(name=KEYWORD, lat=FLOAT, lon=FLOAT, point=GEO_POINT),
         modality=KEYWORD, negated=BOOLEAN, trigger=KEYWORD, evidence=STORED_ONLY, evidence_count=INTEGER,
         confidence=FLOAT,
@@ -142,6 +142,7 @@ EVENT_PROPERTIES: dict[str, Any] = {
     "cameo_root": KEYWORD,
     "source": PARTY,
     "target": PARTY,
+    "parties": PARTY,
     "countries": KEYWORD,
     "date": DATE,
     "location": _obj(name=KEYWORD, point=GEO_POINT),

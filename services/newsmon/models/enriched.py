@@ -103,6 +103,7 @@ class Event(_Strict):
     cameo: str = Field(pattern=r"^[0-9]{2,4}$")
     source: EventParty | None = None
     target: EventParty | None = None
+    parties: list[EventParty] = Field(default_factory=list)  # all of them, when three or more met or agreed
     date: dt.date | None = None
     location: EventLocation | None = None
     modality: Modality = "reported"

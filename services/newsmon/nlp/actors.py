@@ -311,6 +311,9 @@ class ActorResolver:
                     break
                 if head.dep_ == "compound" and head.head.i in persons:
                     break  # "President Putin": a title, not an actor
+                if any(c.dep_ in ("compound", "nmod") and c.i in in_entity and c.ent_type_ in ("ORG", "PERSON")
+                       for c in head.children):
+                    break  # "ADF rebels", "M23 fighters": the named group is the actor
                 iso3 = None
                 for source in generic.country_from:
                     if source == "modifier":

@@ -17,8 +17,11 @@ from .knowledge import KnowledgeBase, normalize
 
 _DASHES = "-\u2013\u2014"
 _SITE_SUFFIX = re.compile(rf"^(?P<core>.*\S)\s+(?P<sep>[{_DASHES}|:])\s+(?P<site>[^{_DASHES}|]{{2,40}})\s*$")
+_MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
+# "MOSCOW (Reuters) -", "SOCHI, Russia, Oct 26 (AFP) -", "SAO PAULO, Oct 26 -", "BEIRUT -"
 _DATELINE = re.compile(
-    r"^(?P<place>[A-Z][A-Z.'\-]*(?:[ /][A-Z][A-Z.'\-]*){0,3}(?:,\s*[A-Z][A-Za-z.]+(?:\s[A-Z][A-Za-z.]+)?)?)"
+    r"^(?P<place>[A-Z][A-Z.'\-]*(?:[ /][A-Z][A-Z.'\-]*){0,3}(?:,\s*(?!" + _MONTH + r"\s+\d)[A-Z][A-Za-z.]+(?:\s(?:of\s|the\s)?[A-Z][A-Za-z.]+){0,3})?)"
+    r"(?:,?\s*" + _MONTH + r"\s+\d{1,2}(?:,\s*\d{4})?)?"
     r"\s*(?:\((?P<agency>[A-Za-z][\w&.\- ]{0,30})\))?\s*(?P<dash>[\-\u2013\u2014]+|:)\s+"
 )
 _DATELINE_TITLECASE = re.compile(
@@ -29,6 +32,11 @@ _DATELINE_DATED = re.compile(
     r"(?:\s*,\s*(?P<country>[A-Z][\w.]*(?:\s+[A-Z][\w.]*){0,3}))?\s+(?P<date>\d{4}-\d{2}-\d{2})\s*$"
 )
 _CREDITS = re.compile(r"\(\s*(?P<inner>(?:[A-Z][a-z]+ )?(?:[Rr]eporting|[Ww]riting|[Ee]diting|[Ee]dited|[Cc]ompiled|[Ww]ritten)[^()]{3,400})\)")
+# The same credits on a line of their own, without brackets ("Reporting by X; Editing by Y").
+_CREDITS_LINE = re.compile(
+    r"^[ \t]*(?P<inner>(?:[A-Z][a-z]+ )?(?:[Rr]eporting|[Ww]riting|[Ee]diting|[Ee]dited|[Cc]ompiled|[Ww]ritten) by [^\n()]{3,400}?)[ \t.]*$",
+    re.MULTILINE,
+)
 _BYLINE = re.compile(r"^\s*By\s+(?P<names>[A-Z][\w.'\-]+(?:\s+[A-Z][\w.'\-]+){1,3}(?:\s*(?:,|and)\s*[A-Z][\w.'\-]+(?:\s+[A-Z][\w.'\-]+){1,3})*)\s*$")
 _NAME_SPLIT = re.compile(r"\s*(?:,|;|\band\b|&)\s*")
 _NAME = re.compile(r"[A-Z][\w.'\-]*(?:\s+(?:(?:de|da|di|van|von|der|den|le|la|du|bin|al|el)\s+)?[A-Z][\w.'\-]*){1,3}")
@@ -222,7 +230,7 @@ class Anatomist:
 
         # credits, near the end
         tail_start = max(0, len(body) - 1500)
-        for m in _CREDITS.finditer(body, tail_start):
+        for m in [*_CREDITS.finditer(body, tail_start), *_CREDITS_LINE.finditer(body, tail_start)]:
             if is_masked(m.start(), m.end()):
                 continue
             found = self._credits(body, m.start("inner"), m.end("inner"))

@@ -65,6 +65,7 @@ def predicted_event(event: Any) -> CodedEvent:
         source=event.source.country if event.source else None,
         target=event.target.country if event.target else None,
         has_target=event.target is not None, location=event.location is not None, negated=event.negated,
+        parties=frozenset(p.country for p in getattr(event, "parties", ()) or ()),
     )
 
 

@@ -36,6 +36,7 @@ from .places import PlaceRecord
 
 _INTENT = {"SUPPORT": "032", "AID": "033", "COOPERATE": "031", "RETREAT": "035", "CONSULT": "036"}
 RECIPROCAL_TYPES = frozenset({"CONSULT", "COOPERATE", "AGREE"})
+MAX_PARTIES = 20  # a summit's list of every member state is a list, not twenty parties of one event
 REPORTING_VERBS = frozenset({"say", "tell", "add", "announce", "report", "state", "confirm", "note", "declare", "write", "quote"})
 LOCATIVE = frozenset({"in", "at", "near", "inside", "outside", "around", "across", "into", "to", "from"})
 TEMPORAL = frozenset({"on", "in", "at", "for", "since", "until", "during", "by", "from", "before", "after", "of"})
@@ -44,6 +45,11 @@ _RELATIVE_PRONOUNS = frozenset({"who", "which", "that", "whom"})
 _THINGS = frozenset({"crisis", "war", "conflict", "talk", "talks", "process", "issue", "question", "problem", "situation",
                      "border", "city", "town", "capital", "region", "economy", "market", "policy", "election", "case"})
 _PRIORITY = {"person": 0, "igo": 1, "group": 1, "organization": 2, "country": 3, "location": 4}
+# Nouns for someone defined by another: "a Bolsonaro ally" is not Bolsonaro.
+_RELATIONAL = frozenset({"ally", "aide", "adviser", "advisor", "supporter", "loyalist", "rival", "opponent", "critic", "son",
+                         "daughter", "wife", "husband", "brother", "sister", "lawyer", "friend", "associate", "confidant",
+                         "bodyguard", "relative", "nephew", "cousin", "protege", "protégé", "backer", "successor",
+                         "predecessor", "challenger", "detractor", "biographer"})
 # Event types whose target may be a place or the people in it ("struck a market in Idlib", "arrested 15
 # people", "aid to Gaza"), not only a named actor.
 _PLACE_TARGET_TYPES = frozenset({"ASSAULT", "COERCE", "AID", "MOBILIZE", "THREATEN"})
@@ -125,6 +131,7 @@ class EventRecord:
     evidence: list[tuple[int, int]] = field(default_factory=list)  # sentence Doc character ranges
     confidence: float = 0.5
     reciprocal: bool = False
+    parties: list[ActorRecord] = field(default_factory=list)  # three or more: all of them
 
 
 class EventCoder:
@@ -224,7 +231,11 @@ class EventCoder:
         # who
         if rule.is_noun:
             parties = self._noun_parties(trigger, rule.source or ("by", "poss"), state)
+            light = _light_verb(trigger)  # "Israel carried out an air strike on ...", "announced $8 billion in aid"
+            if not parties and light is not None:
+                parties = self._subject_parties(light, state)
         else:
+            light = None
             parties = self._subject_parties(trigger, state)
         passive = not rule.is_noun and any(c.dep_ == "nsubjpass" for c in children)
         target: ActorRecord | None = None
@@ -244,6 +255,8 @@ class EventCoder:
         if target is None and chain_extra:
             complement_obj = next((c for c in chain_extra[0].children if c.dep_ in ("dobj", "obj")), None)
             target = self._target(rule, chain_extra[0], complement_obj, state, source, places_ok)
+        if target is None and light is not None:
+            target = self._target(rule, light, None, state, source, places_ok)  # "announced aid ... to Ukraine"
         if target is None and (rule.reciprocal or event_type in RECIPROCAL_TYPES) and len(parties) > 1:
             target = parties[1]
         if rule.object_types is not None and obj is not None and not rule.is_noun:
@@ -285,11 +298,18 @@ class EventCoder:
         trigger_tokens = [trigger] + chain_extra
         start = min(t.idx for t in trigger_tokens)
         end = max(t.idx + len(t) for t in trigger_tokens)
+        if obj is not None and not rule.is_noun:
+            state.consumed.add(obj.i)  # "sent aid": the verb's event, not a second one from its object noun
+        everyone: list[ActorRecord] = []
+        if (rule.reciprocal or event_type in RECIPROCAL_TYPES) and len(parties) > 2:
+            everyone = list(parties)[:MAX_PARTIES]  # "Russia, Turkey and Iran met": one event, every party
+            if target is not None and target not in everyone:
+                everyone.append(target)
         return EventRecord(
             type=event_type, cameo=cameo, source=source, target=target, date=day, location_name=location_name,
             location=place, modality=modality or "reported", negated=negated,
             trigger=" ".join(t.text for t in trigger_tokens), trigger_span=(start, end),
-            confidence=round(min(confidence, 0.95), 2), reciprocal=rule.reciprocal,
+            confidence=round(min(confidence, 0.95), 2), reciprocal=rule.reciprocal, parties=everyone,
         )
 
     # --- parties
@@ -503,6 +523,8 @@ class _State:
                 return actor
         if token.lower_ in _RELATIVE_PRONOUNS and token.head.dep_ == "relcl":
             return self.actor_in(token.head.head, persons_only=persons_only)
+        if token.lemma_.lower() in _RELATIONAL:
+            return None  # "a Bolsonaro ally", "Putin's spokesman": someone else, not the one named
         found: list[tuple[int, int, ActorRecord]] = []
         frontier = [(c, 1) for c in token.children if c.dep_ in ("appos", "compound", "amod", "prep", "conj", "nmod", "poss")]
         while frontier:
@@ -630,6 +652,29 @@ class _State:
         if found is None or found.granularity == "year":
             return None
         return found.date
+
+
+_LIGHT_VERBS = frozenset({"carry", "launch", "conduct", "stage", "mount", "make", "hold", "announce", "approve", "pledge",
+                          "unveil", "provide", "send", "deliver", "give", "offer", "issue", "impose", "begin", "start",
+                          "order", "claim", "open", "lodge", "file", "sign", "reach", "step"})
+
+
+def _light_verb(noun: Token) -> Token | None:
+    """The verb a noun trigger is the object of, whose subject is the noun's source: "Israel carried out
+    an air strike", "Washington announced $8 billion in military aid" (through "in" and "of" too)."""
+    node = noun
+    for _ in range(3):
+        head = node.head
+        if node.dep_ in ("dobj", "obj") and head.pos_ == "VERB":
+            return head if head.lemma_.lower() in _LIGHT_VERBS else None
+        if node.dep_ == "pobj" and head.lower_ in ("in", "of", "for") and head.head is not head:
+            node = head.head
+            continue
+        if node.dep_ in ("conj", "appos"):
+            node = head
+            continue
+        return None
+    return None
 
 
 def _complement_subject(trigger: Token) -> Token | None:
