@@ -34,7 +34,7 @@ from .dates import resolve_date
 from .knowledge import KnowledgeBase, get_knowledge, normalize, slug
 from .places import PlaceRecord
 
-_INTENT = {"SUPPORT": "032", "AID": "033", "COOPERATE": "031", "RETREAT": "035", "CONSULT": "036"}
+_INTENT = {"SUPPORT": "032", "AID": "033", "COOPERATE": "031", "RETREAT": "035", "CONCEDE": "035", "CONSULT": "036"}
 RECIPROCAL_TYPES = frozenset({"CONSULT", "COOPERATE", "AGREE"})
 MAX_PARTIES = 20  # a summit's list of every member state is a list, not twenty parties of one event
 REPORTING_VERBS = frozenset({"say", "tell", "add", "announce", "report", "state", "confirm", "note", "declare", "write", "quote"})
