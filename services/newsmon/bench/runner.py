@@ -13,7 +13,8 @@ shared, noisy machine:
    moment a search finds the article (not a realtime GET: searchable is what users see);
 5. alert latency with 1,000 active rules: the article's ``indexed_at`` to the webhook's
    arrival at a local receiver, and the matching cost of 1,000 rules per article;
-6. the worker's peak resident memory, its extraction processes included.
+6. the worker's peak resident memory, its extraction processes included, and what the knowledge
+   base (with the gazetteer and the names in other languages) adds to a process on its own.
 """
 
 from __future__ import annotations
@@ -159,6 +160,38 @@ class _TimedTopics:
             return self.inner.match(*args, **kwargs)
         finally:
             self.seconds += time.perf_counter() - start
+
+
+def _knowledge_rss(knowledge_dir: str | None) -> tuple[float, float]:
+    """In a fresh process: resident memory that loading the knowledge base, the gazetteer and the
+    multilingual name index adds, in MB, and the seconds it takes."""
+    import gc
+
+    from newsmon.nlp.gazetteer import get_gazetteer
+    from newsmon.nlp.knowledge import get_knowledge
+    from newsmon.nlp.multilingual import ForeignReader, big_cities
+
+    gc.collect()
+    before = psutil.Process().memory_info().rss
+    start = time.perf_counter()
+    kb = get_knowledge(knowledge_dir)
+    get_gazetteer(knowledge_dir)
+    ForeignReader(kb, big_cities()).index("ru")
+    elapsed = time.perf_counter() - start
+    gc.collect()
+    return (psutil.Process().memory_info().rss - before) / 2**20, elapsed
+
+
+def measure_knowledge(settings: Settings, result: BenchResult, echo: Echo) -> None:
+    """What the knowledge base costs a worker process: memory added and load time, in a clean process."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        megabytes, seconds = pool.submit(_knowledge_rss, settings.knowledge_dir).result()
+    result["knowledge_rss_mb"] = megabytes
+    result["knowledge_load_s"] = seconds
+    echo(f"knowledge base, gazetteer and name index: +{megabytes:.0f} MB resident, loaded in {seconds:.1f} s")
 
 
 def random_rules(corpus_words: list[str], count: int, seed: int = 11) -> list[str]:
@@ -434,6 +467,7 @@ def run(settings: Settings, *, articles: int = 300, latency_articles: int = 200,
     echo(f"corpus: {len(corpus)} articles, {statistics.mean(words):.0f} words on average ({min(words)}-{max(words)})")
     measure_raw(settings, corpus, result, echo)
     enriched = measure_extract(settings, corpus, result, echo)
+    measure_knowledge(settings, result, echo)
     queries = measure_matching(enriched, result, echo, rules)
     if on_stack:
         measure_stack(settings, corpus, queries, result, echo, latency_articles, seed)

@@ -35,6 +35,7 @@ ROWS = [
     ("alert_latency_p50_s", "  indexed to webhook p50 (s)", "{:.3f}"),
     ("alert_latency_p99_s", "  indexed to webhook p99 (s)", "{:.3f}"),
     ("worker_peak_rss_mb", "worker peak memory, with its processes (MB)", "{:.0f}"),
+    ("knowledge_rss_mb", "knowledge base in a process (MB)", "{:.0f}"),
 ]
 
 
