@@ -155,3 +155,8 @@ def test_a_named_group_is_the_actor_not_its_generic_noun(extract_text):
     enriched = extract_text("BENI, Congo - ADF rebels killed at least 20 villagers overnight, the army said.")
     assault = next(e for e in enriched.events if e.type == "ASSAULT")
     assert assault.source.name == "Allied Democratic Forces" and countries(assault) == ("COD", "COD")
+
+
+def test_agreeing_that_something_is_so_is_not_an_agreement(extract_text):
+    events = extract_text("Seoul and Tokyo agreed that the missile launch was a grave threat to the region.").events
+    assert "AGREE" not in {e.type for e in events}

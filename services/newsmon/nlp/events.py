@@ -92,6 +92,7 @@ class Rule:
     forbid_particle: frozenset[str] | None = None
     requires_prep: frozenset[str] | None = None
     requires_no_object: bool = False
+    forbid_that_clause: bool = False
     subject_sectors: frozenset[str] | None = None
     require_both: bool = False
 
@@ -111,6 +112,7 @@ class Rule:
             complement_default=data.get("complement_default", "keep"), requires_adverb=fset("requires_adverb"),
             requires_particle=fset("requires_particle"), forbid_particle=fset("forbid_particle"),
             requires_prep=fset("requires_prep"), requires_no_object=bool(data.get("requires_no_object")),
+            forbid_that_clause=bool(data.get("forbid_that_clause")),
             subject_sectors=fset("subject_sectors"), require_both=bool(data.get("require_both")),
         )
 
@@ -196,6 +198,8 @@ class EventCoder:
             return None
         if rule.requires_no_object and obj is not None:
             return None
+        if rule.forbid_that_clause and any(c.dep_ == "ccomp" and any(g.dep_ == "mark" for g in c.children) for c in children):
+            return None  # "agreed that the deployment is a threat": a shared view, not an agreement to act
         particles = {c.lower_ for c in children if c.dep_ == "prt"}
         if rule.requires_particle is not None and not (particles & rule.requires_particle):
             return None
