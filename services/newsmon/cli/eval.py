@@ -165,14 +165,12 @@ def _print_event_quality(console, name: str, quality) -> None:
                        ("negation as the gold says, of events found", "negation_agrees")):
         share = q[key]
         console.print(f"{label}: {share['share']:.2f} ({share['have']} of {share['of']})")
-    roots = sorted({c["gold"] for c in q["confusion"]} | {c["predicted"] for c in q["confusion"]})
-    confusion = Table(title="Confusion of roots (rows: gold, columns: newsmon; - : no event)")
-    confusion.add_column("gold")
-    for root in roots:
-        confusion.add_column(root, justify="right")
-    cells = {(c["gold"], c["predicted"]): c["count"] for c in q["confusion"]}
-    for gold in roots:
-        confusion.add_row(gold, *[str(cells.get((gold, p), "")) for p in roots])
-    console.print(confusion)
+    # the confusion as lines, one per gold root (a 21-column table does not fit a terminal)
+    console.print("confusion of roots (gold: what newsmon found, '-' for nothing):")
+    rows: dict[str, list[str]] = {}
+    for cell in q["confusion"]:
+        rows.setdefault(cell["gold"], []).append(f"{cell['predicted']}×{cell['count']}")
+    for gold in sorted(rows):
+        console.print(f"  {gold}: " + " ".join(rows[gold]), highlight=False)
     if q["statements_left_out"]:
         console.print(f"{q['statements_left_out']} statements (CAMEO 01) left out: PLOVER does not code them, nor does newsmon.")
