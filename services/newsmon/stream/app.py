@@ -222,6 +222,19 @@ class Worker:
             return False
 
 
+def _faust_datadir(settings: Settings) -> Path:
+    """A folder for Faust's files: under newsmon's state folder, else a temporary one (the memory store
+    keeps nothing there, so an unwritable state folder must not stop the worker)."""
+    folder = Path(settings.state_dir) / "faust" / settings.worker_id
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder
+    except OSError:
+        import tempfile
+
+        return Path(tempfile.mkdtemp(prefix=f"{settings.worker_id}-faust-"))
+
+
 def create_app(settings: Settings) -> faust.App:
     app = faust.App(
         settings.worker_id,
@@ -229,7 +242,7 @@ def create_app(settings: Settings) -> faust.App:
         broker_credentials=_credentials(settings),
         store="memory://",
         # Faust's own folder (empty with the memory store) under newsmon's state, not the current directory.
-        datadir=str(Path(settings.state_dir) / "faust" / settings.worker_id),
+        datadir=str(_faust_datadir(settings)),
         key_serializer="raw",
         value_serializer="raw",
         topic_partitions=settings.topic_partitions,
