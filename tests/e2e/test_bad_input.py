@@ -83,7 +83,8 @@ def test_each_kind_of_bad_input_gets_its_documented_outcome(worker):
 
     french = get(es, settings, f"fr-{m}")["_source"]
     assert french["language"] == "fr" and "non_english" in french["warnings"]
-    assert french["actors"] == [] and french["events"] == []
+    # another language: the names newsmon knows in it and no events; "Les" is not a person named Leș
+    assert french["events"] == [] and not [a for a in french["actors"] if a["type"] == "person"]
 
     page = get(es, settings, f"html-{m}")["_source"]
     assert "html_stripped" in page["warnings"]

@@ -68,3 +68,11 @@ def test_a_language_no_topic_has_terms_for_gets_a_warning_not_an_error(extract_t
 def test_english_is_detected_and_recorded(extract_text):
     enriched = extract_text("The president of France met the chancellor of Germany in Berlin on Monday to discuss the budget.")
     assert enriched.language == "en" and "non_english" not in enriched.warnings and enriched.language_detected == "en"
+
+
+def test_a_one_word_name_in_another_language_needs_the_full_name_or_an_exact_long_surname(extract_text):
+    body = ("Les négociateurs se sont réunis vendredi à Genève. Selon le médiateur, les discussions ont été longues. "
+            "Erdogan a appelé au calme.")
+    names = {a.name for a in extract_text(body, language="fr").actors}
+    assert "Gabriel Leș" not in names  # "Les", the French article, is not the Romanian minister's surname
+    assert "Recep Tayyip Erdogan" in names  # a surname written as the knowledge base writes it

@@ -199,6 +199,22 @@ class ForeignReader:
                 index.add(alias, target)
         return index
 
+    def _plausible(self, found: list[Found], texts: dict[str, str]) -> list[Found]:
+        """A person named by one word ("Putin", "Leș") is kept when the article names them in full
+        somewhere, or when the word is written exactly as the knowledge base writes the surname and is
+        long enough not to be a common word (French "Les" is not Gabriel Leș)."""
+        in_full = {f.target.id for f in found if f.target.type == "person" and not _one_word(texts[f.field][f.start:f.end])}
+        kept = []
+        for f in found:
+            surface = texts[f.field][f.start:f.end]
+            if f.target.type == "person" and _one_word(surface) and f.target.id not in in_full:
+                actor = self.kb.actors.get(f.target.id)
+                words = {w for w in (*(actor.short_names if actor else ()), *(actor.aliases if actor else ())) if _one_word(w)}
+                if not (len(surface) >= 5 and surface in words):
+                    continue
+            kept.append(f)
+        return kept
+
     def read(self, title: str | None, body: str, language: str | None,
              published: date | None = None) -> tuple[list[Actor], list[Entity], list[Place]]:
         index = self.index(language) if language else None
@@ -206,6 +222,7 @@ class ForeignReader:
             return [], [], []
         found = (index.find("title", title) if title else []) + index.find("body", body)
         texts = {"title": title or "", "body": body}
+        found = self._plausible(found, texts)
         actors: dict[str, Actor] = {}
         places: dict[str, Place] = {}
         entities: list[Entity] = []
@@ -233,6 +250,10 @@ class ForeignReader:
             label = {"person": "PERSON", "country": "GPE"}.get(t.type, "ORG")
             entities.append(Entity(field=f.field, start=f.start, end=f.end, text=surface, label=label, actor_id=t.id))  # type: ignore[arg-type]
         return list(actors.values()), entities, list(places.values())
+
+
+def _one_word(text: str) -> bool:
+    return len(text.split()) == 1 and "-" not in text.strip("-")
 
 
 def _territory_names(code: str) -> dict[str, str]:
