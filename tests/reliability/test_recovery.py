@@ -37,10 +37,12 @@ def send(settings, article: dict, *, partition: int | None = None, timestamp_ms:
 
 def test_kill_9_of_the_worker_leaves_no_extraction_process_and_a_restart_processes_within_seconds(scratch, workers, tmp_path):
     es = make_client(scratch)
+    cold = time.monotonic()
     worker = workers.start(worker_processes=2)
     first = {"id": f"before-{uuid.uuid4().hex[:8]}", "title": "Bus line", "body": BODY.format(day="Monday")}
     send(scratch, first)
-    wait_for(lambda: get(es, scratch, first["id"]), timeout=60, what="an article before the kill")
+    wait_for(lambda: get(es, scratch, first["id"]), timeout=60, interval=0.2, what="an article before the kill")
+    cold_start = time.monotonic() - cold  # the baseline: a first start, on this machine, in this run
     children = psutil.Process(worker.process.pid).children(recursive=True)
     assert len([c for c in children if "python" in c.name().lower()]) >= 2, children
 
@@ -60,8 +62,14 @@ def test_kill_9_of_the_worker_leaves_no_extraction_process_and_a_restart_process
     send(scratch, after)
     wait_for(lambda: get(es, scratch, after["id"]), timeout=60, interval=0.2, what="the article sent to the restarted worker")
     took = time.monotonic() - started
-    print(f"restart to processing after kill -9: {took:.1f}s")
-    assert took < 10, f"the restarted worker took {took:.1f}s to process an article"
+    print(f"restart to processing after kill -9: {took:.1f}s (a first start took {cold_start:.1f}s)")
+    # Static membership: the restarted worker takes its partitions back at once instead of waiting for
+    # the killed member's session to time out. Compared with a first start in the same run (these
+    # machines are shared and noisy), the restart must not cost that wait on top.
+    session = scratch.kafka_session_timeout_s
+    assert took < cold_start + 0.8 * session, (
+        f"the restarted worker took {took:.1f}s to process an article, a first start {cold_start:.1f}s: "
+        f"it waited for the {session:.0f}s session to time out")
 
 
 def test_the_newest_version_stays_whichever_partition_it_came_through(scratch, workers):
