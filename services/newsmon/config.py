@@ -82,6 +82,9 @@ class Settings(BaseModel):
     faults: str | None = None
     web_host: str = "127.0.0.1"
     web_port: int = 6066
+    # The bearer token every API request but /healthz, /readyz and /metrics must carry. Without it
+    # the API answers on loopback only, and the worker refuses a web_host that is not loopback.
+    api_token: SecretStr | None = None
     # Static group membership: a stable id per worker, so one restarted after a crash rejoins at once
     # with its partitions. Default: host name and web port (unique per worker on a host).
     worker_instance_id: str | None = None
@@ -101,6 +104,17 @@ class Settings(BaseModel):
     smtp_password: SecretStr | None = None
     smtp_starttls: bool = False
     smtp_from: str = "newsmon@localhost"
+    # SMTP passwords go only over TLS (smtp_starttls); set this to send one in clear anyway.
+    smtp_allow_plaintext_auth: bool = False
+    # --- outbound requests and secrets (docs/security.md)
+    # Hosts newsmon may contact on a user's behalf although they are loopback, private, link-local
+    # or cloud-metadata addresses: comma-separated host names, addresses and CIDR ranges.
+    allowed_hosts: str | None = None
+    allow_http_targets: bool = True  # False: webhook and Slack targets must be https
+    alert_topic_prefix: str = "news.alerts."  # kafka:<topic> channels go to alerts_topic or topics under this prefix
+    # The key (Fernet, urlsafe base64 of 32 bytes) that encrypts rule secrets on the rules topic.
+    # Several keys, comma-separated, newest first, rotate it (docs/security.md).
+    secret_key: SecretStr | None = None
 
     # --- local stack
     kafka_version: str = "4.4.0"
