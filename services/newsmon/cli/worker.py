@@ -90,6 +90,9 @@ def check_configuration(settings: Settings) -> None:
 
 
 def run_worker(settings: Settings, loglevel: str) -> None:
+    from newsmon.stream.web_guard import check_bind
+
+    check_bind(settings)  # before any wait: an API open to the network is refused at once
     err_console.print(f"newsmon worker: Kafka {settings.kafka_bootstrap}, Elasticsearch {settings.es_url}", highlight=False)
     check_configuration(settings)
     wait_for_kafka(settings, settings.stack_timeout_s)

@@ -44,6 +44,7 @@ from .enrichment import EnrichmentPool
 from .health import Health
 from .kafka import ssl_context
 from .metrics import Metrics
+from .web_guard import application_options, check_bind
 from .follow import follow_topic
 from .processor import BatchProcessor, Producer, describe
 from .kafka import kafka_is_unavailable
@@ -236,6 +237,7 @@ def _faust_datadir(settings: Settings) -> Path:
 
 
 def create_app(settings: Settings) -> faust.App:
+    check_bind(settings)  # no API key: loopback only (newsmon.stream.web_guard)
     app = faust.App(
         settings.worker_id,
         broker=[f"kafka://{hostport}" for hostport in settings.kafka_bootstrap.split(",")],
@@ -264,6 +266,8 @@ def create_app(settings: Settings) -> faust.App:
         web_host=settings.web_host,
         web_port=settings.web_port,
         web_bind=settings.web_host,
+        # Every request through the guard: API key, same origin, JSON bodies of bounded size.
+        web_application_options=application_options(settings),
     )
     worker = Worker(settings)
     app.newsmon = worker  # type: ignore[attr-defined]

@@ -19,13 +19,22 @@ class WorkerNotReady(RuntimeError):
 
 
 def worker_url(settings: Settings) -> str:
-    return f"http://{settings.web_host}:{settings.web_port}"
+    host = {"0.0.0.0": "127.0.0.1", "::": "[::1]"}.get(settings.web_host, settings.web_host)  # a wildcard bind is reached locally
+    if ":" in host and not host.startswith("["):
+        host = f"[{host}]"
+    return f"http://{host}:{settings.web_port}"
+
+
+def api_headers(settings: Settings) -> dict[str, str]:
+    """What a client of the worker's API sends: the key from ``NEWSMON_API_TOKEN`` when one is set."""
+    return {"Authorization": f"Bearer {settings.api_token.get_secret_value()}"} if settings.api_token else {}
 
 
 def probe(settings: Settings, path: str = "/readyz", timeout: float = 2.0) -> tuple[int, dict] | None:
     """(status, body) of a worker endpoint, or None when nothing answers."""
+    request = urllib.request.Request(worker_url(settings) + path, headers=api_headers(settings))
     try:
-        with urllib.request.urlopen(worker_url(settings) + path, timeout=timeout) as response:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
             return response.status, json.loads(response.read() or b"{}")
     except urllib.error.HTTPError as exc:
         try:
