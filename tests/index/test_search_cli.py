@@ -103,6 +103,33 @@ def test_cli_search_and_events(corpus):
     assert result.output.startswith(f"{rebels} event")
 
 
+HOSTILE_TITLE = "\x1b[31mRED\x1b[0m \x1b]0;owned\x07 bell\x01 del\x7f csi\x9b2J cr\rover [link=http://evil.example]click[/link] Talks"
+
+
+def test_control_characters_in_article_fields_never_reach_the_terminal(es, fresh_prefix, seed):
+    from newsmon.cli.events import events
+    from newsmon.cli.search import search
+
+    settings = fresh_prefix("esc")  # its own indices: the corpus above stays as the other tests expect
+    install(es, settings)
+    hostile = seed.model_copy(update={"id": "hostile-article", "title": HOSTILE_TITLE, "source": "hostile\x1b[2Jwire"})
+    index_articles(settings, [hostile])
+
+    for command, args in ((search, ["--source", "hostile\x1b[2Jwire"]), (events, ["--source", "hostile\x1b[2Jwire"])):
+        shown = run(settings, command, *args)
+        assert shown.exit_code == 0, shown.output
+        assert "RED" in shown.output and "Talks" in shown.output, shown.output
+        for raw in ("\x1b", "\x07", "\x01", "\x7f", "\x9b", "\r"):
+            assert raw not in shown.output, f"{raw!r} reached the terminal via {command.name}"
+        assert "\\x1b[31mRED" in shown.output  # shown, visibly, not acted on
+        assert "[link=http://evil.example]" in shown.output  # markup in data is text, not a hyperlink
+
+        exact = run(settings, command, *args, "--json")
+        documents = json.loads(exact.output)
+        titles = [d["title"] if command is search else d["article"]["title"] for d in documents]
+        assert titles and set(titles) == {HOSTILE_TITLE}  # JSON output stays exact
+
+
 def test_cli_es_setup_is_idempotent_and_status_reports(corpus, es):
     from newsmon.cli.es import es as es_group
 

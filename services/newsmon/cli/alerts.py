@@ -11,7 +11,7 @@ import json
 from datetime import datetime, timezone
 
 import click
-from rich.markup import escape
+from .terminal import escape
 from rich.table import Table
 
 from newsmon.alerts.rulebook import RuleWriter, read_rules
@@ -106,7 +106,7 @@ def list_rules(as_json):
     for column in ("name", "on", "query", "channels", "digest", "throttle"):
         table.add_column(column, overflow="fold")
     for r in rules:
-        table.add_row(escape(r.name), "yes" if r.enabled else "no", escape(r.query), ", ".join(c.name for c in r.channels),
+        table.add_row(escape(r.name), "yes" if r.enabled else "no", escape(r.query), escape(", ".join(c.name for c in r.channels)),
                       f"{r.digest_s:.0f}s" if r.digest_s else "-", f"{r.throttle_per_hour}/h" if r.throttle_per_hour else "-")
     out_console.print(table)
 

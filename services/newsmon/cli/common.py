@@ -8,15 +8,15 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 import click
-from rich.console import Console
-from rich.markup import escape
+from .terminal import SafeConsole, escape
 
 from newsmon.articles import InvalidArticle, RawRecord, read_paths, read_stream, validate_article
 from newsmon.models import Article
 
 # Tables and progress go to stderr so stdout stays machine-readable (JSON lines, --json).
-err_console = Console(stderr=True, soft_wrap=True)
-out_console = Console(soft_wrap=True)
+# Both neutralise control characters in what they render (newsmon.cli.terminal).
+err_console = SafeConsole(stderr=True, soft_wrap=True)
+out_console = SafeConsole(soft_wrap=True)
 
 
 def fail(message: str, code: int = 1) -> NoReturn:

@@ -14,7 +14,7 @@ from importlib import resources
 from pathlib import Path
 
 import click
-from rich.markup import escape
+from .terminal import escape
 from rich.table import Table
 
 from newsmon import PIPELINE_VERSION
@@ -105,9 +105,9 @@ def show_article(doc: dict) -> None:
     events = [f"{e['type']} {e['cameo']}: {(e.get('source') or {}).get('name', '?')} -> {(e.get('target') or {}).get('name', '?')}"
               f"{' on ' + e['date'] if e.get('date') else ''}" for e in doc["events"]]
     topics = [f"{t['id']} (score {t['score']:.1f})" for t in doc["topics"]]
-    table.add_row("actors", "; ".join(actors) or "-")
-    table.add_row("events", "; ".join(events) or "-")
-    table.add_row("topics", ", ".join(topics) or "-")
+    table.add_row("actors", escape("; ".join(actors) or "-"))
+    table.add_row("events", escape("; ".join(events) or "-"))
+    table.add_row("topics", escape(", ".join(topics) or "-"))
     out_console.print(table)
 
 

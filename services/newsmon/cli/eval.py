@@ -91,11 +91,10 @@ def _order(corpus: str) -> tuple[int, str]:
 
 
 def _print(report) -> None:
-    from rich.console import Console
-    from rich.markup import escape
+    from .terminal import SafeConsole, escape
     from rich.table import Table
 
-    console = Console()
+    console = SafeConsole()
     counts = report.documents
     for task, title in (("entities", "Entities (exact span + CoNLL label)"), ("actors", "Actors (name + country)"),
                         ("events", "Events (type, source country, target country)")):

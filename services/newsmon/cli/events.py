@@ -12,6 +12,7 @@ from newsmon.index.client import make_client
 from newsmon.index.search import build_event_query, event_text_fields, search_events
 
 from .common import out_console, query_elasticsearch
+from .terminal import escape
 from .search import filter_options
 
 
@@ -52,7 +53,8 @@ def events(query, actor, country, event_type, topic, source, since, until, size,
         e = hit["_source"]
         kind = f"{e['type']} {e['cameo']}" + (" (negated)" if e.get("negated") else "") + \
             (f" [{e['modality']}]" if e.get("modality") not in (None, "reported") else "")
-        table.add_row((e.get("@timestamp") or "")[:10], kind, _party(e.get("source")), _party(e.get("target")),
-                      (e.get("location") or {}).get("name") or "-",
-                      f"{e['article'].get('title') or e['article']['id']} ({e['article'].get('source') or '?'})")
+        # Article fields are data: markup escaped, control characters neutralised (newsmon.cli.terminal).
+        table.add_row(escape((e.get("@timestamp") or "")[:10]), escape(kind), escape(_party(e.get("source"))),
+                      escape(_party(e.get("target"))), escape((e.get("location") or {}).get("name") or "-"),
+                      escape(f"{e['article'].get('title') or e['article']['id']} ({e['article'].get('source') or '?'})"))
     out_console.print(table)

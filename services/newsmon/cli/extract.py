@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 
 import click
-from rich.markup import escape
+from .terminal import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from newsmon.articles import prepare

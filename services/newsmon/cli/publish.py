@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import click
-from rich.markup import escape
+from .terminal import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from newsmon.config import get_settings

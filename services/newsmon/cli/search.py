@@ -12,6 +12,7 @@ from newsmon.index.client import make_client
 from newsmon.index.search import build_query, search_articles, text_fields
 
 from .common import out_console, query_elasticsearch
+from .terminal import escape
 
 
 def filter_options(command):
@@ -53,7 +54,7 @@ def search(query, actor, country, event_type, topic, source, since, until, size,
         click.echo(json.dumps([{"score": h["_score"], **h["_source"]} for h in hits], ensure_ascii=False, indent=2))
         return
     total = response["hits"]["total"]["value"]
-    table = Table(title=f"{total} match{'es' * (total != 1)} for {query or '*'!r}", show_lines=True)
+    table = Table(title=escape(f"{total} match{'es' * (total != 1)} for {query or '*'!r}"), show_lines=True)
     for column in ("score", "published", "title", "actors", "events", "topics"):
         table.add_column(column, overflow="fold")
     for hit in hits:
@@ -61,6 +62,7 @@ def search(query, actor, country, event_type, topic, source, since, until, size,
         actors = ", ".join(dict.fromkeys(a["name"] for a in src.get("actors", [])))
         topics = ", ".join(t["id"] for t in src.get("topics", []))
         types = src.get("event_types") or list(dict.fromkeys(e["type"] for e in src.get("events", [])))
-        table.add_row(f"{hit['_score']:.2f}" if hit["_score"] else "-", (src.get("published_at") or "")[:10],
-                      src.get("title") or "(untitled)", actors[:200], ", ".join(types), topics)
+        # Article fields are data: markup escaped, control characters neutralised (newsmon.cli.terminal).
+        table.add_row(f"{hit['_score']:.2f}" if hit["_score"] else "-", escape((src.get("published_at") or "")[:10]),
+                      escape(src.get("title") or "(untitled)"), escape(actors[:200]), escape(", ".join(types)), escape(topics))
     out_console.print(table)

@@ -9,14 +9,13 @@ import time
 from collections.abc import Callable
 
 import click
-from rich.console import Console
-from rich.markup import escape
+from .terminal import SafeConsole, escape
 from rich.table import Table
 
 from newsmon.config import get_settings
 
-console = Console(highlight=False, soft_wrap=True)
-errors = Console(stderr=True, highlight=False)
+console = SafeConsole(highlight=False, soft_wrap=True)
+errors = SafeConsole(stderr=True, highlight=False)
 
 
 def _quiet_kafka_client() -> None:

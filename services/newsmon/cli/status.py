@@ -8,16 +8,16 @@ import time
 from datetime import datetime
 
 import click
-from rich.console import Console, Group, RenderableType
+from rich.console import Group, RenderableType
 from rich.live import Live
-from rich.markup import escape
+from .terminal import SafeConsole, escape
 from rich.table import Table
 from rich.text import Text
 
 from newsmon.config import get_settings
 from newsmon.ops.status import DEFAULT_TIMEOUT_S, StatusReport, gather_status
 
-console = Console(highlight=False, soft_wrap=True)
+console = SafeConsole(highlight=False, soft_wrap=True)
 
 
 @click.command()
@@ -174,7 +174,7 @@ def render_errors(report: StatusReport) -> RenderableType:
     for column in ("when", "what", "error", "where"):
         table.add_column(column, no_wrap=column == "when")
     for when, what, error, where in rows:
-        table.add_row(escape(_short_time(when)), what, error, where)
+        table.add_row(escape(_short_time(when)), escape(what), escape(error), escape(where))
     return Group(table, *_problems(e.problems))
 
 

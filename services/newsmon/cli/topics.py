@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import click
-from rich.markup import escape
+from .terminal import escape
 from rich.table import Table
 
 from newsmon.articles import prepare
