@@ -108,7 +108,8 @@ class Settings(BaseModel):
     smtp_allow_plaintext_auth: bool = False
     # --- outbound requests and secrets (docs/security.md)
     # Hosts newsmon may contact on a user's behalf although they are loopback, private, link-local
-    # or cloud-metadata addresses: comma-separated host names, addresses and CIDR ranges.
+    # or cloud-metadata addresses: comma-separated host names, addresses and CIDR ranges, each
+    # optionally with :port (e.g. "hooks.internal,10.20.0.0/16,127.0.0.1:8123,[::1]:8123").
     allowed_hosts: str | None = None
     allow_http_targets: bool = True  # False: webhook and Slack targets must be https
     alert_topic_prefix: str = "news.alerts."  # kafka:<topic> channels go to alerts_topic or topics under this prefix

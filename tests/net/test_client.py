@@ -220,3 +220,14 @@ async def test_a_target_that_does_not_answer_in_time(receiver):
         with pytest.raises(DeliveryError) as info:
             await post(http, receiver.url_for("/hang"), b"{}", {})
     assert str(info.value) == NO_ANSWER
+
+
+async def test_proxies_named_in_the_environment_are_not_used(receiver, other, monkeypatch):
+    """A proxy would connect on our behalf, past the address check: HTTP_PROXY must change nothing."""
+    for variable in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy"):
+        monkeypatch.setenv(variable, other.url)
+    async with client(receiver.allowed_host) as http:
+        assert (await http.post(receiver.url_for("/direct"), content=b"{}")).status_code == 200
+        with pytest.raises(OutboundRefused):
+            await http.post("http://10.0.0.1/via-proxy", content=b"{}")
+    assert [r.path for r in receiver.received()] == ["/direct"] and other.received() == []

@@ -136,7 +136,8 @@ def _check_url(channel: Channel, settings, resolve: bool) -> None:
     kind, target = channel.type, channel.target
     example = f"e.g. {kind}:https://example.org/hook"
     if not target or not re.match(r"^https?://", target, re.IGNORECASE):
-        raise RuleError(f"channel {channel.name!r} needs an http(s) URL, {example}")
+        shown = f"{kind}:{display_url(target)}" if target else kind
+        raise RuleError(f"channel {shown!r} needs an http(s) URL, {example}")
     if _CONTROL_OR_SPACE.search(target):
         raise RuleError(f"the {kind} URL contains a space or a control character: write it percent-encoded, {example}")
     try:

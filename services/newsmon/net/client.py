@@ -75,7 +75,8 @@ class PolicyTransport(httpx.AsyncHTTPTransport):
 
     def __init__(self, policy: OutboundPolicy, *, limits: httpx.Limits = httpx.Limits(),
                  verify: ssl.SSLContext | bool = True, resolver: AsyncResolver | None = None):
-        context = httpx.create_ssl_context(verify=verify, trust_env=False)
+        # SSL_CERT_FILE / SSL_CERT_DIR still count (a private CA is no way past the policy); proxies do not (see above).
+        context = httpx.create_ssl_context(verify=verify, trust_env=True)
         super().__init__(verify=context, trust_env=False, limits=limits)
         self.policy = policy
         # The pool httpx builds (see httpx.AsyncHTTPTransport), but connecting through the policy.
@@ -96,6 +97,7 @@ def outbound_client(policy: OutboundPolicy, *, timeout: float, follow_redirects:
                     limits: httpx.Limits = httpx.Limits(), verify: ssl.SSLContext | bool = True,
                     resolver: AsyncResolver | None = None) -> httpx.AsyncClient:
     """The client for every request made on a user's behalf. ``follow_redirects`` stays off unless a caller
-    needs it; when on, every hop is checked like the first."""
+    needs it; when on, every hop is checked like the first. ``trust_env=False`` matters: with it on, httpx
+    would mount transports of its own for proxies named in the environment, past this one."""
     return httpx.AsyncClient(transport=PolicyTransport(policy, limits=limits, verify=verify, resolver=resolver),
                              timeout=timeout, follow_redirects=follow_redirects, trust_env=False)
