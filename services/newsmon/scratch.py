@@ -20,12 +20,15 @@ def free_port() -> int:
 
 
 def scratch_settings(settings: Settings, prefix: str = "scratch", **overrides) -> Settings:
+    """Settings of a new scratch run. Its local webhook receivers are loopback, which the outbound
+    policy refuses: pass ``allowed_hosts=receiver.allowed_host`` (that address and port only)."""
     run = f"{prefix}{uuid.uuid4().hex[:8]}"
     names = {
         "articles_topic": f"{run}.news.articles",
         "enriched_topic": f"{run}.news.enriched",
         "dlq_topic": f"{run}.news.articles.dlq",
         "alerts_topic": f"{run}.news.alerts",
+        "alert_topic_prefix": f"{run}.news.alerts.",
         "alert_rules_topic": f"{run}.news.alert-rules",
         "stories_topic": f"{run}.news.stories",
         "index_prefix": f"{run}-news",

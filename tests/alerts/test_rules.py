@@ -8,7 +8,7 @@ from newsmon.alerts.rules import AlertRule, Channel, RuleError, parse_duration, 
     ("slack:https://hooks.slack.com/services/T/B/X", "slack", "https://hooks.slack.com/services/T/B/X"),
     ("email:desk@example.org", "email", "desk@example.org"),
     ("kafka", "kafka", None),
-    ("kafka:ops.alerts", "kafka", "ops.alerts"),
+    ("kafka:news.alerts.ops", "kafka", "news.alerts.ops"),
     ("Webhook:http://127.0.0.1:8080/", "webhook", "http://127.0.0.1:8080/"),
 ])
 def test_channels_parse(text, kind, target):
@@ -21,7 +21,8 @@ def test_channels_parse(text, kind, target):
     ("sms:+123", "unknown channel 'sms:+123': use one of webhook:URL, slack:URL, email:ADDRESS, kafka[:TOPIC]"),
     ("webhook", "channel 'webhook' needs an http(s) URL, e.g. webhook:https://example.org/hook"),
     ("slack:ftp://x", "channel 'slack:ftp://x' needs an http(s) URL, e.g. slack:https://example.org/hook"),
-    ("email:nobody", "channel 'email:nobody' needs an email address, e.g. email:desk@example.org"),
+    ("email:nobody", "channel 'email:nobody' needs an email address, e.g. email:desk@example.org: "
+                     "An email address must have an @-sign."),
 ])
 def test_bad_channels_say_what_to_write(text, message):
     with pytest.raises(RuleError) as info:

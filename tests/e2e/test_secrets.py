@@ -31,6 +31,7 @@ def test_a_run_configured_with_secrets_never_shows_them(stack, tmp_path):
         es_username="newsmon", es_password=secrets["es"],
         kafka_username="newsmon", kafka_password=secrets["kafka"],
         smtp_host="127.0.0.1", smtp_port=smtp.port, smtp_username="newsmon", smtp_password=secrets["smtp"],
+        allowed_hosts=receiver.allowed_host,
     )
     env = {**os.environ, **settings.as_env(), "COLUMNS": "200"}
     outputs: list[str] = []

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 import pytest
 from support import RunningWorker
 
+from newsmon.alerts.receiver import WebhookReceiver
 from newsmon.config import Settings
 from newsmon.scratch import drop_scratch, scratch_settings
 from newsmon.stream.kafka import ensure_topics
@@ -16,8 +17,16 @@ from newsmon.stream.launcher import start_worker, wait_until_ready
 
 
 @pytest.fixture
-def scratch(stack: Settings) -> Iterator[Settings]:
-    settings = scratch_settings(stack, prefix="r")
+def receiver() -> Iterator[WebhookReceiver]:
+    """A webhook receiver of the test's own, the one local target its workers may deliver to."""
+    peer = WebhookReceiver()
+    yield peer
+    peer.close()
+
+
+@pytest.fixture
+def scratch(stack: Settings, receiver: WebhookReceiver) -> Iterator[Settings]:
+    settings = scratch_settings(stack, prefix="r", allowed_hosts=receiver.allowed_host)
     ensure_topics(settings)
     yield settings
     drop_scratch(settings)

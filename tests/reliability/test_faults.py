@@ -14,7 +14,6 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from support import wait_for
 
-from newsmon.alerts.receiver import WebhookReceiver
 from newsmon.alerts.rulebook import RuleWriter
 from newsmon.alerts.rules import AlertRule
 from newsmon.articles import validate_article
@@ -69,9 +68,8 @@ class SteadyPublisher(threading.Thread):
             self.error = exc
 
 
-def test_kill_9_mid_stream_loses_nothing_and_duplicates_nothing(scratch, workers):
+def test_kill_9_mid_stream_loses_nothing_and_duplicates_nothing(scratch, workers, receiver):
     es = make_client(scratch)
-    receiver = WebhookReceiver()
     with RuleWriter(scratch) as writer:
         writer.put(AlertRule(name="crash-watch", query=TIMED_QUERY, channels=[f"webhook:{receiver.url_for('/crash')}"]))
     articles = short_corpus(2000, seed=21)
@@ -115,7 +113,6 @@ def test_kill_9_mid_stream_loses_nothing_and_duplicates_nothing(scratch, workers
     repeats = sum(n - 1 for n in delivered.values())
     assert repeats <= scratch.alert_target_concurrency
     print(f"crash test: {at_crash} indexed at the kill, {len(stories)} stories alerted, {repeats} repeated deliveries")
-    receiver.close()
 
 
 def test_two_workers_share_the_partitions(scratch, workers):
@@ -194,9 +191,8 @@ def test_broker_restart_mid_stream(scratch, workers):
     assert worker.alive()
 
 
-def test_reprocess_reruns_stored_articles_without_realerting(scratch, workers):
+def test_reprocess_reruns_stored_articles_without_realerting(scratch, workers, receiver):
     es = make_client(scratch)
-    receiver = WebhookReceiver()
     with RuleWriter(scratch) as writer:
         writer.put(AlertRule(name="replay-watch", query=TIMED_QUERY, channels=[f"webhook:{receiver.url_for('/replay')}"]))
     workers.start()
@@ -228,4 +224,3 @@ def test_reprocess_reruns_stored_articles_without_realerting(scratch, workers):
     assert count(es, scratch) == len(articles)
     time.sleep(3)
     assert len(receiver.received("/replay")) == alerted, "reprocessing sent alerts again"
-    receiver.close()

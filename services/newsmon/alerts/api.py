@@ -8,11 +8,14 @@
     POST   /alerts/rules/{name}/disable     disable it
     POST   /alerts/rules/{name}/test        body: an article; answers whether the rule would fire, and why
 
-Writes go to the rules topic like ``newsmon alerts`` does, so every worker sees them.
+Writes go to the rules topic like ``newsmon alerts`` does, so every worker sees them. A rule is
+checked against the worker's settings first (the same checks as ``alerts add``, host names
+resolved): a refused channel is a 400 with the sentence that says why.
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timezone
 from typing import Any
@@ -26,16 +29,17 @@ from newsmon.models import EnrichedArticle
 from newsmon.rules import ArticleIndex
 
 from .rulebook import RuleBook
-from .rules import AlertRule, RuleError, parse_duration, parse_throttle
+from .rules import AlertRule, RuleError, parse_duration, parse_throttle, problems, rule_context
 
 PutRule = Callable[[AlertRule], Awaitable[None]]
 DeleteRule = Callable[[str], Awaitable[None]]
 Enrich = Callable[[list], Awaitable[list]]
 
 
-def rule_from_request(body: Any, existing: AlertRule | None = None) -> AlertRule:
+def rule_from_request(body: Any, existing: AlertRule | None = None, settings=None, *, resolve: bool = False) -> AlertRule:
     """A rule from a JSON body: ``name``, ``query``, ``channels`` and optionally
-    ``digest`` ("15m"), ``throttle`` ("10/h"), ``enabled``, ``secret``."""
+    ``digest`` ("15m"), ``throttle`` ("10/h"), ``enabled``, ``secret``; checked against ``settings``
+    (``resolve``: URL host names resolved too, so call it off the event loop)."""
     if not isinstance(body, dict):
         raise RuleError("the body must be a JSON object with name, query and channels")
     data = {k: v for k, v in body.items() if k in ("name", "query", "channels", "enabled", "secret")}
@@ -48,9 +52,9 @@ def rule_from_request(body: Any, existing: AlertRule | None = None) -> AlertRule
         data["created_at"] = existing.created_at
     data["updated_at"] = datetime.now(timezone.utc)
     try:
-        return AlertRule.model_validate(data)
+        return AlertRule.model_validate(data, context=rule_context(settings, resolve=resolve))
     except ValidationError as exc:
-        raise RuleError("; ".join(f"{'.'.join(map(str, e['loc'])) or 'rule'}: {e['msg']}" for e in exc.errors())) from None
+        raise RuleError(problems(exc)) from None
 
 
 def install_api(app: faust.App, book: RuleBook, put_rule: PutRule, delete_rule: DeleteRule, enrich: Enrich) -> None:
@@ -68,7 +72,9 @@ def install_api(app: faust.App, book: RuleBook, put_rule: PutRule, delete_rule: 
             except ValueError:
                 return error(self, 400, "the body is not JSON")
             try:
-                rule = rule_from_request(body, book.get(body.get("name", "")) if isinstance(body, dict) else None)
+                existing = book.get(body.get("name", "")) if isinstance(body, dict) else None
+                # Checked against the settings the rule book reads rules with; resolving names blocks, so in a thread.
+                rule = await asyncio.to_thread(rule_from_request, body, existing, book.settings, resolve=True)
             except RuleError as exc:
                 return error(self, 400, str(exc))
             await put_rule(rule)

@@ -48,7 +48,7 @@ from newsmon.rules import ArticleIndex, QueryMatch
 from .channels import DeliveryError, Sender
 from .ledger import FAILED, HELD, PENDING, QUEUED, SENT, AlertLedger, AlertRecord, alert_id
 from .rulebook import RuleBook
-from .rules import AlertRule, Channel
+from .rules import AlertRule, Channel, RuleError
 
 log = logging.getLogger(__name__)
 
@@ -381,7 +381,13 @@ class AlertDispatcher:
                                            source=(doc["sources"] or [None])[0]) for i in doc["article_ids"]],
                     matched=doc["matched"], topics=doc["topics"], held_back=doc.get("held_back") or 0,
                 )
-                record = AlertRecord(alert, rule, Channel.parse(doc["channel"]), status, attempts=doc.get("attempts") or 0)
+                try:
+                    channel = Channel.parse(doc["channel"], self.settings)
+                except RuleError as exc:
+                    log.warning("not resuming alert %s of rule %r: its channel is no longer allowed: %s",
+                                doc["alert_id"], rule.name, exc)
+                    continue
+                record = AlertRecord(alert, rule, channel, status, attempts=doc.get("attempts") or 0)
                 if status == QUEUED:
                     self._digests[rule.name].append(record)
                 else:

@@ -3,12 +3,17 @@
 For trying alert rules out, and used by the tests and ``newsmon bench`` as the real peer
 that webhook and Slack alerts are delivered to. ``fail_paths`` makes a path answer 500 a
 number of times (-1: always) before it answers 200, to exercise retries; ``hang_paths`` makes a
-path take that many seconds before it answers (a target that hangs).
+path take that many seconds before it answers (a target that hangs); ``redirect_paths`` makes a
+path answer 302 to another URL (a target that tries to send the request elsewhere).
+
+It listens on loopback, which the outbound policy refuses: whoever delivers to it lists
+:attr:`WebhookReceiver.allowed_host` (its address and port, nothing else) in NEWSMON_ALLOWED_HOSTS.
 """
 
 from __future__ import annotations
 
 import http.server
+import socket
 import threading
 import time
 from dataclasses import dataclass, field
@@ -28,6 +33,7 @@ class WebhookReceiver:
         self.requests: list[Received] = []
         self.fail_paths: dict[str, int] = {}
         self.hang_paths: dict[str, float] = {}
+        self.redirect_paths: dict[str, str] = {}
         self._lock = threading.Lock()
         receiver = self
 
@@ -45,6 +51,15 @@ class WebhookReceiver:
                     except OSError:
                         pass  # the sender gave up waiting
                     return
+                redirect = receiver.redirect_paths.get(self.path)
+                if redirect:
+                    with receiver._lock:
+                        receiver.requests.append(Received(self.path, dict(self.headers), body, 302))
+                    self.send_response(302)
+                    self.send_header("Location", redirect)
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
                 with receiver._lock:
                     remaining = receiver.fail_paths.get(self.path, 0)
                     if remaining > 0:
@@ -55,10 +70,15 @@ class WebhookReceiver:
                 self.end_headers()
                 self.wfile.write(b"ok" if status == 200 else b"failing on purpose")
 
+            do_GET = do_POST  # noqa: N815 - a followed 302 comes back as GET
+
             def log_message(self, *args):  # quiet
                 pass
 
-        self.server = http.server.ThreadingHTTPServer((host, port), Handler)
+        server_class = http.server.ThreadingHTTPServer
+        if ":" in host:  # an IPv6 address, e.g. ::1
+            server_class = type("ThreadingHTTPServer6", (server_class,), {"address_family": socket.AF_INET6})
+        self.server = server_class((host, port), Handler)
         self.port = self.server.server_address[1]
         self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self._thread.start()
@@ -68,7 +88,13 @@ class WebhookReceiver:
         return self.url_for("/")
 
     def url_for(self, path: str) -> str:
-        return f"http://{self.server.server_address[0]}:{self.port}{path}"
+        return f"http://{self.allowed_host}{path}"
+
+    @property
+    def allowed_host(self) -> str:
+        """Its address and port as a NEWSMON_ALLOWED_HOSTS entry (``127.0.0.1:41234``, ``[::1]:41234``)."""
+        host = self.server.server_address[0]
+        return f"[{host}]:{self.port}" if ":" in host else f"{host}:{self.port}"
 
     def received(self, path: str | None = None) -> list[Received]:
         with self._lock:

@@ -6,6 +6,10 @@ ever. Every worker reads the whole topic from the beginning at start, without a 
 group (every worker needs every rule, unlike articles, which are shared out), and keeps
 following it, so a rule added by ``newsmon alerts add`` or the HTTP API applies to the
 next article without a restart.
+
+The book checks every record against the settings it is given (:func:`rules.rule_context`):
+a record written before a stricter policy, or straight onto the topic, that is no longer valid
+is skipped with one log line naming the rule and what is wrong with it.
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ from newsmon.config import Settings
 from newsmon.rules import Query
 from newsmon.stream.kafka import kafka_python_options
 
-from .rules import AlertRule
+from .rules import AlertRule, problems, rule_context, validate_rule
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +40,8 @@ class ActiveRule:
 class RuleBook:
     """Rules by name, with their queries compiled once when the rule arrives."""
 
-    def __init__(self) -> None:
+    def __init__(self, settings: Settings | None = None) -> None:
+        self.settings = settings  # what records are checked against (None: their form only)
         self._rules: dict[str, ActiveRule] = {}
         self.version = 0  # bumped on every change, for caches keyed on the rule set
 
@@ -50,9 +55,12 @@ class RuleBook:
             self._rules.pop(name, None)
             return
         try:
-            rule = AlertRule.model_validate(json.loads(value))
+            rule = AlertRule.model_validate(json.loads(value), context=rule_context(self.settings))
             compiled = rule.compiled()
-        except (ValueError, ValidationError, RecursionError) as exc:
+        except ValidationError as exc:
+            log.warning("ignoring unreadable alert rule %r: %s", name, problems(exc))
+            return
+        except (ValueError, RecursionError) as exc:
             log.warning("ignoring unreadable alert rule %r: %s", name, str(exc).splitlines()[0] if str(exc) else exc)
             return
         self._rules[name] = ActiveRule(rule, compiled)
@@ -79,7 +87,7 @@ def encode(rule: AlertRule) -> tuple[bytes, bytes]:
 
 def read_rules(settings: Settings, timeout_s: float = 10) -> RuleBook:
     """Read the rules topic to its current end."""
-    book = RuleBook()
+    book = RuleBook(settings)
     consumer = KafkaConsumer(enable_auto_commit=False, **kafka_python_options(settings))
     try:
         partitions = [TopicPartition(settings.alert_rules_topic, p)
@@ -108,11 +116,13 @@ class RuleWriter:
     """Writes rule changes to the rules topic and waits until Kafka has them."""
 
     def __init__(self, settings: Settings):
+        self.settings = settings
         self.topic = settings.alert_rules_topic
         self._producer = KafkaProducer(acks="all", **kafka_python_options(settings))
 
     def put(self, rule: AlertRule) -> None:
-        key, value = encode(rule)
+        """Write ``rule`` once its channels pass the settings' checks (a RuleError says why not)."""
+        key, value = encode(validate_rule(rule, self.settings))
         self._producer.send(self.topic, key=key, value=value).get(timeout=30)
 
     def delete(self, name: str) -> None:

@@ -278,9 +278,9 @@ def measure_stack(settings: Settings, corpus: list[BenchArticle], queries: list[
     from newsmon.alerts.receiver import WebhookReceiver
     from newsmon.scratch import drop_scratch, scratch_settings
 
-    bench = scratch_settings(settings, prefix="bench")
-    es = make_client(bench)
     receiver = WebhookReceiver()
+    bench = scratch_settings(settings, prefix="bench", allowed_hosts=receiver.allowed_host)  # its receiver only
+    es = make_client(bench)
     log_path = settings.state_dir / "logs" / f"bench-worker-{bench.worker_id}.log"
     worker = None
     try:

@@ -11,16 +11,17 @@ import json
 from datetime import datetime, timezone
 
 import click
-from .terminal import escape
+from pydantic import ValidationError
 from rich.table import Table
 
 from newsmon.alerts.rulebook import RuleWriter, read_rules
-from newsmon.alerts.rules import AlertRule, Channel, RuleError, parse_duration, parse_throttle
+from newsmon.alerts.rules import AlertRule, Channel, RuleError, parse_duration, parse_throttle, problems, rule_context
 from newsmon.config import get_settings
 from newsmon.rules import ArticleIndex, QueryError, parse_query
 from newsmon.stream.kafka import ensure_topics
 
 from .common import article_input_options, err_console, fail, input_defaults, out_console, read_records, validated
+from .terminal import escape
 
 
 def _rules():
@@ -66,8 +67,11 @@ def add(name, query, channels, digest, throttle, secret, disabled):
         parse_query(query)
     except QueryError as exc:
         fail(f"the query does not parse: {exc}\n  {query}\n  {' ' * exc.position}^")
+    settings = get_settings()
     try:
-        data = {"name": name, "query": query, "channels": [Channel.parse(c) for c in channels], "enabled": not disabled}
+        # Checked against the settings (outbound policy, alert topics) before anything is written; host names resolved.
+        data = {"name": name, "query": query, "channels": [Channel.parse(c, settings, resolve=True) for c in channels],
+                "enabled": not disabled}
         if digest:
             data["digest_s"] = parse_duration(digest)
         if throttle:
@@ -82,9 +86,9 @@ def add(name, query, channels, digest, throttle, secret, disabled):
         data.setdefault("secret", existing.secret.get_secret_value())
         data["created_at"] = existing.created_at
     try:
-        rule = AlertRule.model_validate(data)
-    except ValueError as exc:
-        fail(f"invalid rule: {exc}")
+        rule = AlertRule.model_validate(data, context=rule_context(settings))
+    except ValidationError as exc:
+        fail(f"invalid rule: {problems(exc)}")
     _write(settings, lambda w: w.put(rule))
     out_console.print(f"{'replaced' if existing else 'added'} rule {escape(rule.name)}: {escape(rule.query)} -> "
                       f"{', '.join(c.name for c in rule.channels)}", highlight=False)

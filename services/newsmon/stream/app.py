@@ -37,6 +37,8 @@ from newsmon.config import Settings
 from newsmon.index.client import make_async_client
 from newsmon.index.indexer import ArticleIndexer
 from newsmon.models import EnrichedArticle
+from newsmon.net.client import outbound_client
+from newsmon.net.policy import OutboundPolicy
 
 from .deadletter import DeadLetter, SourceMessage
 from .exits import clear_exit
@@ -98,7 +100,7 @@ class Worker:
         self.processor: BatchProcessor | None = None
         self.es = None
         self.http: httpx.AsyncClient | None = None
-        self.rules = RuleBook()
+        self.rules = RuleBook(settings)  # checks every rule against these settings (outbound policy, alert topics)
         self.stories = StoryIndex(settings.story_similarity, settings.story_window_hours, settings.story_capacity)
         self.dispatcher: AlertDispatcher | None = None
         self._background: list[asyncio.Task] = []
@@ -109,7 +111,9 @@ class Worker:
         self.pool = EnrichmentPool(settings)
         self.es = make_async_client(settings)
         # Connections are bounded per target by the dispatcher, not by one shared pool a hanging target could drain.
-        self.http = httpx.AsyncClient(timeout=settings.alert_timeout_s, limits=httpx.Limits(max_connections=None, max_keepalive_connections=50))
+        # Webhook and Slack targets are the user's choice: every connection goes through the outbound policy.
+        self.http = outbound_client(OutboundPolicy.from_settings(settings), timeout=settings.alert_timeout_s,
+                                    limits=httpx.Limits(max_connections=None, max_keepalive_connections=50))
         self._produce = produce
         rules_ready, stories_ready = asyncio.Event(), asyncio.Event()
         self._keep_running(lambda: follow_topic(settings, settings.alert_rules_topic, self.rules.apply, rules_ready))
