@@ -20,6 +20,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
 
+from newsmon.ops.redact import display_url
 from newsmon.rules import Query, QueryError, parse_query
 
 ChannelType = Literal["webhook", "slack", "email", "kafka"]
@@ -75,6 +76,13 @@ class Channel(BaseModel):
     def name(self) -> str:
         return f"{self.type}:{self.target}" if self.target else self.type
 
+    @property
+    def display(self) -> str:
+        """The name as it may be shown, logged or stored for display: URLs through display_url."""
+        if self.type in ("webhook", "slack") and self.target:
+            return f"{self.type}:{display_url(self.target)}"
+        return self.name
+
     def __str__(self) -> str:
         return self.name
 
@@ -121,7 +129,8 @@ class AlertRule(BaseModel):
         return data
 
     def public(self) -> dict:
-        """What ``alerts list`` and the API show: everything but the secret."""
+        """What ``alerts list`` and the API show: no secret, channels as display_url shows them."""
         data = self.to_record()
         data["secret"] = "********"
+        data["channels"] = [c.display for c in self.channels]
         return data

@@ -12,6 +12,7 @@ import hmac
 import httpx
 
 from newsmon.models import Alert
+from newsmon.ops.redact import display_url, redact
 
 from ..rules import AlertRule, Channel
 from .base import DeliveryError
@@ -24,17 +25,19 @@ def sign(secret: str, body: bytes) -> str:
 
 
 async def post(client: httpx.AsyncClient, url: str, body: bytes, headers: dict[str, str]) -> None:
-    """POST and classify the outcome: 2xx is delivered, 5xx/429/network is retryable, other 4xx is not."""
+    """POST and classify the outcome: 2xx is delivered, 5xx/429/network is retryable, other 4xx is not.
+    Errors name the target as display_url shows it (a webhook URL may be its own credential)."""
+    shown = display_url(url)
     try:
         response = await client.post(url, content=body, headers={"Content-Type": "application/json", **headers})
     except httpx.TimeoutException:
-        raise DeliveryError(f"timed out posting to {url}") from None
+        raise DeliveryError(f"timed out posting to {shown}") from None
     except httpx.HTTPError as exc:
-        raise DeliveryError(f"cannot post to {url}: {type(exc).__name__}: {exc}") from None
+        raise DeliveryError(f"cannot post to {shown}: {type(exc).__name__}: {redact(str(exc))}") from None
     if response.is_success:
         return
     retryable = response.status_code >= 500 or response.status_code == 429
-    raise DeliveryError(f"{url} answered {response.status_code} {response.reason_phrase}", retryable=retryable)
+    raise DeliveryError(f"{shown} answered {response.status_code} {response.reason_phrase}", retryable=retryable)
 
 
 class WebhookSender:
