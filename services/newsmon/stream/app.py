@@ -37,6 +37,7 @@ from newsmon.config import Settings
 from newsmon.index.client import make_async_client
 from newsmon.index.indexer import ArticleIndexer
 from newsmon.models import EnrichedArticle
+from newsmon.ops.keys import rule_cipher
 
 from .deadletter import DeadLetter, SourceMessage
 from .exits import clear_exit
@@ -97,7 +98,7 @@ class Worker:
         self.processor: BatchProcessor | None = None
         self.es = None
         self.http: httpx.AsyncClient | None = None
-        self.rules = RuleBook()
+        self.rules = RuleBook(rule_cipher(settings))  # a bad NEWSMON_SECRET_KEY stopped `newsmon worker` before this
         self.stories = StoryIndex(settings.story_similarity, settings.story_window_hours, settings.story_capacity)
         self.dispatcher: AlertDispatcher | None = None
         self._background: list[asyncio.Task] = []
@@ -194,7 +195,7 @@ class Worker:
             self.pool.close()
 
     async def put_rule(self, rule: AlertRule) -> None:
-        key, value = encode_rule(rule)
+        key, value = encode_rule(rule, self.rules.cipher)
         await self._produce(self.settings.alert_rules_topic, key, value)
         self.rules.apply(key, value)  # visible at once; the follower will apply the same record again
 
