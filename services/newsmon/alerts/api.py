@@ -23,6 +23,7 @@ from pydantic import ValidationError
 
 from newsmon.articles import InvalidArticle, prepare, validate_article
 from newsmon.models import EnrichedArticle
+from newsmon.ops.redact import redact
 from newsmon.rules import ArticleIndex
 
 from .rulebook import RuleBook
@@ -55,7 +56,7 @@ def rule_from_request(body: Any, existing: AlertRule | None = None) -> AlertRule
 
 def install_api(app: faust.App, book: RuleBook, put_rule: PutRule, delete_rule: DeleteRule, enrich: Enrich) -> None:
     def error(view: View, status: int, message: str) -> Response:
-        return view.json({"error": message}, status=status)
+        return view.json({"error": redact(message)}, status=status)  # a refused channel may carry a credential
 
     @app.page("/alerts/rules")
     class Rules(View):

@@ -122,7 +122,8 @@ def run_worker(settings: Settings, loglevel: str) -> None:
             super().on_setup_root_logger(logger, level)
             logs.install(logger)  # one line per peer problem per interval during outages
 
-    logging.getLogger("elastic_transport").setLevel(logging.WARNING)
-    logging.getLogger("httpx").setLevel(logging.WARNING)  # request lines carry webhook URLs
+    if loglevel != "debug":  # one line per request: noise, except when debugging (secrets are masked either way)
+        logging.getLogger("elastic_transport").setLevel(logging.WARNING)
+        logging.getLogger("httpx").setLevel(logging.WARNING)
     app = create_app(settings)
     NewsmonWorker(app, loglevel=loglevel, quiet=True).execute_from_commandline()

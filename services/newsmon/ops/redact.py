@@ -84,7 +84,8 @@ def display_url(url: str | None) -> str:
 
 
 def url_secrets(url: str | None) -> list[str]:
-    """The parts of ``url`` that are secret: userinfo, a secret path's tail, query values."""
+    """The parts of ``url`` that are secret: the password of its userinfo, a secret path's tail, query values.
+    (A user name is not searched for in free text: ``newsmon`` would be masked everywhere.)"""
     if not url:
         return []
     try:
@@ -92,7 +93,7 @@ def url_secrets(url: str | None) -> list[str]:
         host = parts.hostname or ""
     except ValueError:
         return [url]
-    found = [v for v in (parts.username, parts.password) if v]
+    found = [parts.password] if parts.password else []
     prefix = _secret_prefix(host, parts.path) if host else None
     if prefix:
         found.append(parts.path[len(prefix):])
@@ -203,7 +204,7 @@ class RedactFilter(logging.Filter):
             return True
         clean = redact(message)
         if clean != message:
-            record.msg, record.args = clean, None
+            record.msg, record.args = clean, ()  # () not None: some formatters (mode's) wrap None into (None,)
         if record.exc_info and not record.exc_text:
             record.exc_text = self._formatter.formatException(record.exc_info)
         if record.exc_text:
