@@ -105,3 +105,12 @@ def test_the_output_stream_writes_redacted_text_and_passes_the_rest_through():
 @pytest.mark.parametrize("value", ["", None])
 def test_nothing_to_mask_is_nothing_masked(value):
     assert redact.redact(value) == value
+
+
+def test_thousands_of_secrets_are_one_trie_longest_first():
+    r = Redactor()
+    r.add(*(f"rule-secret-{n:05d}-tail" for n in range(3000)), "abcdef", "abcdefgh", "abcdxy")
+    assert r.redact("rule-secret-02999-tail, rule-secret-03000-tail") == "***, rule-secret-03000-tail"
+    assert r.redact("abcdefghi abcdefg abcdxyz abcde") == "***i ***g ***z abcde"
+    r.add("later-added-secret")  # compiled again on the next use
+    assert r.redact("later-added-secret") == "***"

@@ -122,7 +122,8 @@ class AlertRule(BaseModel):
         return parse_query(self.query)
 
     def to_record(self) -> dict:
-        """The stored form, secret included (the rules topic is the system of record)."""
+        """The full form, secret and channel targets included: what the rules topic holds, sealed
+        (``rulebook.encode`` encrypts the secret and channels; the topic is the system of record)."""
         data = self.model_dump(mode="json")
         data["secret"] = self.secret.get_secret_value()
         data["channels"] = [c.name for c in self.channels]

@@ -113,27 +113,61 @@ def _mask_url(url: str) -> str:
     return url  # article links and the like stay exact (their queries are not ours to hide)
 
 
+def _trie_pattern(words: Iterable[str]) -> str:
+    """One regular expression matching any of ``words``, longest first, built as a trie so that
+    matching costs the depth of the trie, not the number of words (a worker knows thousands)."""
+    trie: dict = {}
+    for word in words:
+        node = trie
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}  # a word ends here
+
+    def build(node: dict) -> str:
+        run = []
+        while True:  # a chain of single children is a literal run, not nested groups
+            keys = [k for k in node if k]
+            if len(keys) == 1 and "" not in node:
+                run.append(re.escape(keys[0]))
+                node = node[keys[0]]
+                continue
+            break
+        if not keys:
+            return "".join(run)
+        group = "(?:" + "|".join(re.escape(k) + build(node[k]) for k in sorted(keys)) + ")"
+        return "".join(run) + (group + "?" if "" in node else group)  # greedy: the longer word first
+
+    return build(trie)
+
+
 class Redactor:
     """The values of known secrets, masked wherever they appear in text."""
 
     def __init__(self) -> None:
         self._secrets: set[str] = set()
         self._pattern: re.Pattern[str] | None = None
+        self._stale = False
         self._lock = threading.Lock()
 
     def add(self, *values: str | None) -> None:
         new = {v for v in values if v and len(v) >= MIN_SECRET_CHARS} - self._secrets
-        if not new:
-            return
-        with self._lock:
-            self._secrets |= new
-            ordered = sorted(self._secrets, key=len, reverse=True)  # longest first: no half-masked secret
-            self._pattern = re.compile("|".join(re.escape(s) for s in ordered))
+        if new:
+            with self._lock:
+                self._secrets |= new
+                self._stale = True  # compiled on the next use: replaying thousands of rules compiles once
+
+    def _compiled(self) -> re.Pattern[str] | None:
+        if self._stale:
+            with self._lock:
+                if self._stale:
+                    self._pattern = re.compile(_trie_pattern(self._secrets)) if self._secrets else None
+                    self._stale = False
+        return self._pattern
 
     def redact(self, text: str) -> str:
         if not text:
             return text
-        pattern = self._pattern
+        pattern = self._compiled()
         if pattern is not None:
             text = pattern.sub(MASK, text)
         if "://" in text:
