@@ -138,6 +138,10 @@ def test_a_run_configured_with_secrets_never_shows_them(stack, tmp_path):
 
         served.append(httpx.get(f"{base}/alerts/rules", headers=auth).text)
         served.append(httpx.get(f"{base}/alerts/rules/secretive", headers=auth).text)
+        replaced = httpx.post(f"{base}/alerts/rules", headers=auth, json={
+            "name": "secretive", "query": "harbour", "channels": [f"slack:{slack_url}", f"webhook:{hook_url}", "email:desk@example.org"]})
+        assert replaced.status_code == 201 and replaced.json()["secret"] == "********"  # shown on create only
+        served.append(replaced.text)
         served.append(httpx.post(f"{base}/alerts/rules/secretive/disable", headers=auth).text)
         served.append(httpx.get(f"{base}/metrics").text)
         assert "services/***" in served[0] and "********" in served[0]

@@ -1,7 +1,7 @@
 """The worker's HTTP API for alert rules (JSON). Documented in docs/alerts.md.
 
     GET    /alerts/rules                    all rules (secrets masked)
-    POST   /alerts/rules                    create or replace a rule; answers with its secret once
+    POST   /alerts/rules                    create or replace a rule; answers with its secret on create only
     GET    /alerts/rules/{name}             one rule
     DELETE /alerts/rules/{name}             remove it
     POST   /alerts/rules/{name}/enable      enable it
@@ -68,12 +68,16 @@ def install_api(app: faust.App, book: RuleBook, put_rule: PutRule, delete_rule: 
                 body = await request.json()
             except ValueError:
                 return error(self, 400, "the body is not JSON")
+            existing = book.get(str(body.get("name", ""))) if isinstance(body, dict) else None
             try:
-                rule = rule_from_request(body, book.get(body.get("name", "")) if isinstance(body, dict) else None)
+                rule = rule_from_request(body, existing)
             except RuleError as exc:
                 return error(self, 400, str(exc))
             await put_rule(rule)
-            return self.json({**rule.public(), "secret": rule.secret.get_secret_value()}, status=201)
+            shown = rule.public()
+            if existing is None:  # the secret is shown once, when the rule is created; a replacement keeps it unseen
+                shown["secret"] = rule.secret.get_secret_value()
+            return self.json(shown, status=201)
 
     @app.page("/alerts/rules/{name}")
     class OneRule(View):
