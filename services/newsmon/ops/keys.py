@@ -13,13 +13,13 @@ import os
 import tempfile
 from pathlib import Path
 
-from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from cryptography.fernet import Fernet, MultiFernet
 
 from newsmon.config import ConfigError, Settings
 
 KEY_FILE = "secret.key"
 
-__all__ = ["InvalidToken", "SecretKeyError", "key_file", "new_key", "rule_cipher"]
+__all__ = ["SecretKeyError", "key_file", "new_key", "rule_cipher"]
 
 
 class SecretKeyError(ConfigError):

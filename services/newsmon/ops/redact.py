@@ -174,9 +174,6 @@ class Redactor:
             text = _URL.sub(lambda m: _mask_url(m.group(0)), text)
         return text
 
-    def __contains__(self, value: str) -> bool:
-        return value in self._secrets
-
 
 REDACTOR = Redactor()
 
@@ -184,17 +181,6 @@ REDACTOR = Redactor()
 def redact(text: str) -> str:
     """``text`` with every known secret and every URL's userinfo or secret path masked."""
     return REDACTOR.redact(text)
-
-
-def redact_value(value: Any) -> Any:
-    """``redact`` through a JSON-like value (dicts, lists, strings)."""
-    if isinstance(value, str):
-        return redact(value)
-    if isinstance(value, dict):
-        return {k: redact_value(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [redact_value(v) for v in value]
-    return value
 
 
 def register(*values: str | None) -> None:
