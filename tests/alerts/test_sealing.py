@@ -108,3 +108,12 @@ def test_the_ledger_names_secret_channels_by_display_form_and_fingerprint():
     record = AlertRecord(alert, rule, slack, "failed", error=f"cannot post to {SLACK}: refused")
     stored = json.dumps({"_id": record.doc_id, **record.document()})
     assert "slack-path-secret-42" not in stored and "services/***" in stored
+
+
+def test_public_shows_channels_without_credentials_and_to_record_keeps_them():
+    rule = a_rule()
+    assert rule.public()["channels"] == ["slack:https://hooks.slack.com/services/***",
+                                         "webhook:https://example.org/hook?token=***", "kafka"]
+    assert rule.public()["secret"] == "********"
+    assert rule.to_record()["channels"] == [c.name for c in rule.channels]
+    assert AlertRule.model_validate(rule.to_record()) == rule
