@@ -174,6 +174,7 @@ def test_a_run_configured_with_secrets_never_shows_them(stack, tmp_path):
         assert b'"sealed"' in topic and b"services/***" in topic
         worker_log = worker.log()
         assert "--- Logging error ---" not in worker_log  # masking broke no record
+        assert "warning: email alerts will not be sent: the SMTP password would go to" in worker_log  # said once at start
         assert "HTTP Request: POST http://127.0.0.1:%d/services/***" % receiver.port in worker_log  # httpx at debug, masked
     finally:
         if worker is not None:
