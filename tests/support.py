@@ -46,10 +46,14 @@ def wait_for(predicate, timeout: float = 60, interval: float = 0.5, what: str = 
 class SmtpPeer:
     """A real SMTP server (aiosmtpd) on loopback that keeps every message it receives."""
 
-    def __init__(self) -> None:
+    def __init__(self, logins: dict[str, str] | None = None) -> None:
+        """``logins``: accept AUTH (over a plain connection) with these user names and passwords,
+        and record every login tried in ``self.logins``; without it, the server speaks no AUTH."""
         from aiosmtpd.controller import Controller
+        from aiosmtpd.smtp import AuthResult, LoginPassword
 
         self.messages: list = []
+        self.logins: list[tuple[str, str]] = []
         peer = self
 
         class Handler:
@@ -60,7 +64,17 @@ class SmtpPeer:
                 return "250 OK"
 
         self.port = free_port()
-        self.controller = Controller(Handler(), hostname="127.0.0.1", port=self.port)
+        options = {}
+        if logins is not None:
+            def authenticator(server, session, envelope, mechanism, auth_data):
+                if not isinstance(auth_data, LoginPassword):
+                    return AuthResult(success=False, handled=False)
+                user, password = auth_data.login.decode(), auth_data.password.decode()
+                peer.logins.append((user, password))
+                return AuthResult(success=logins.get(user) == password)
+
+            options = {"authenticator": authenticator, "auth_require_tls": False}
+        self.controller = Controller(Handler(), hostname="127.0.0.1", port=self.port, **options)
         self.controller.start()
 
     def close(self) -> None:

@@ -1,7 +1,7 @@
 """The worker's HTTP API for alert rules (JSON). Documented in docs/alerts.md.
 
     GET    /alerts/rules                    all rules (secrets masked)
-    POST   /alerts/rules                    create or replace a rule; answers with its secret once
+    POST   /alerts/rules                    create or replace a rule; answers with its secret on create only
     GET    /alerts/rules/{name}             one rule
     DELETE /alerts/rules/{name}             remove it
     POST   /alerts/rules/{name}/enable      enable it
@@ -26,6 +26,7 @@ from pydantic import ValidationError
 
 from newsmon.articles import InvalidArticle, prepare, validate_article
 from newsmon.models import EnrichedArticle
+from newsmon.ops.redact import redact
 from newsmon.rules import ArticleIndex
 
 from .rulebook import RuleBook
@@ -59,7 +60,7 @@ def rule_from_request(body: Any, existing: AlertRule | None = None, settings=Non
 
 def install_api(app: faust.App, book: RuleBook, put_rule: PutRule, delete_rule: DeleteRule, enrich: Enrich) -> None:
     def error(view: View, status: int, message: str) -> Response:
-        return view.json({"error": message}, status=status)
+        return view.json({"error": redact(message)}, status=status)  # a refused channel may carry a credential
 
     @app.page("/alerts/rules")
     class Rules(View):
@@ -71,14 +72,17 @@ def install_api(app: faust.App, book: RuleBook, put_rule: PutRule, delete_rule: 
                 body = await request.json()
             except ValueError:
                 return error(self, 400, "the body is not JSON")
+            existing = book.get(str(body.get("name", ""))) if isinstance(body, dict) else None
             try:
-                existing = book.get(body.get("name", "")) if isinstance(body, dict) else None
                 # Checked against the settings the rule book reads rules with; resolving names blocks, so in a thread.
                 rule = await asyncio.to_thread(rule_from_request, body, existing, book.settings, resolve=True)
             except RuleError as exc:
                 return error(self, 400, str(exc))
             await put_rule(rule)
-            return self.json({**rule.public(), "secret": rule.secret.get_secret_value()}, status=201)
+            shown = rule.public()
+            if existing is None:  # the secret is shown once, when the rule is created; a replacement keeps it unseen
+                shown["secret"] = rule.secret.get_secret_value()
+            return self.json(shown, status=201)
 
     @app.page("/alerts/rules/{name}")
     class OneRule(View):

@@ -46,7 +46,7 @@ from newsmon.models import Alert, AlertArticle, EnrichedArticle
 from newsmon.rules import ArticleIndex, QueryMatch
 
 from .channels import DeliveryError, Sender
-from .ledger import FAILED, HELD, PENDING, QUEUED, SENT, AlertLedger, AlertRecord, alert_id
+from .ledger import FAILED, HELD, PENDING, QUEUED, SENT, AlertLedger, AlertRecord, alert_id, find_channel
 from .rulebook import RuleBook
 from .rules import AlertRule, Channel, RuleError
 
@@ -253,7 +253,7 @@ class AlertDispatcher:
         if target is None:
             for name in [n for n, t in self._targets.items() if t.idle]:
                 del self._targets[name]  # forget targets with nothing to do
-            target = self._targets[channel.name] = TargetQueue(channel.name, self.settings.alert_target_concurrency)
+            target = self._targets[channel.name] = TargetQueue(channel.display, self.settings.alert_target_concurrency)
         done = asyncio.get_running_loop().create_future()
 
         async def job() -> bool:
@@ -381,12 +381,9 @@ class AlertDispatcher:
                                            source=(doc["sources"] or [None])[0]) for i in doc["article_ids"]],
                     matched=doc["matched"], topics=doc["topics"], held_back=doc.get("held_back") or 0,
                 )
-                try:
-                    channel = Channel.parse(doc["channel"], self.settings)
-                except RuleError as exc:
-                    log.warning("not resuming alert %s of rule %r: its channel is no longer allowed: %s",
-                                doc["alert_id"], rule.name, exc)
-                    continue
+                channel = find_channel(rule, doc["channel"])
+                if channel is None:
+                    continue  # the rule no longer has this channel
                 record = AlertRecord(alert, rule, channel, status, attempts=doc.get("attempts") or 0)
                 if status == QUEUED:
                     self._digests[rule.name].append(record)

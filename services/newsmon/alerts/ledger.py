@@ -8,6 +8,10 @@ move from ``pending`` (to deliver now), ``queued`` (waiting for a digest) or ``h
 the throttle) to ``sent`` or ``failed`` (with the last error). A worker that restarts finds
 ``pending`` records and delivers them: at-least-once delivery, at most one alert per rule
 and story.
+
+No record holds a secret: a channel is stored by :func:`channel_key` (its display form, plus a
+fingerprint when that form hides something, so two Slack webhooks on one host stay apart) and
+errors go through the redaction layer.
 """
 
 from __future__ import annotations
@@ -25,6 +29,8 @@ from newsmon.index.documents import alert_delivery_document, alert_delivery_id
 from newsmon.index.indexer import IndexUnavailable
 from newsmon.models import Alert
 
+from newsmon.ops.redact import redact
+
 from .rules import AlertRule, Channel
 
 PENDING, QUEUED, HELD, SENT, FAILED = "pending", "queued", "held", "sent", "failed"
@@ -34,6 +40,22 @@ def alert_id(rule: AlertRule, story_id: str) -> str:
     """The same rule (as created) and story always give the same alert id."""
     seed = f"{rule.name}\x00{rule.created_at.isoformat()}\x00{story_id}"
     return hashlib.sha256(seed.encode()).hexdigest()[:24]
+
+
+def channel_key(channel: Channel) -> str:
+    """How ``news-alerts`` names a channel: ``channel.name`` when nothing of it is secret, else its
+    display form and a fingerprint of the whole (``slack:https://hooks.slack.com/services/***#3f2a…``)."""
+    if channel.display == channel.name:
+        return channel.name
+    return f"{channel.display}#{hashlib.sha256(channel.name.encode()).hexdigest()[:16]}"
+
+
+def find_channel(rule: AlertRule, key: str) -> Channel | None:
+    """The channel of ``rule`` a stored record names (records older than channel_key hold the name itself)."""
+    for channel in rule.channels:
+        if key in (channel_key(channel), channel.name):
+            return channel
+    return None
 
 
 @dataclass
@@ -50,12 +72,12 @@ class AlertRecord:
 
     @property
     def doc_id(self) -> str:
-        return alert_delivery_id(self.alert.id, self.channel.name)
+        return alert_delivery_id(self.alert.id, channel_key(self.channel))
 
     def document(self) -> dict[str, Any]:
         _, doc = alert_delivery_document(
-            self.alert, channel=self.channel.name, channel_type=self.channel.type, status=self.status,
-            error=self.error, attempts=self.attempts, delivered_at=self.delivered_at,
+            self.alert, channel=channel_key(self.channel), channel_type=self.channel.type, status=self.status,
+            error=redact(self.error) if self.error else None, attempts=self.attempts, delivered_at=self.delivered_at,
         )
         return doc
 

@@ -115,6 +115,13 @@ class Channel(BaseModel):
     def name(self) -> str:
         return f"{self.type}:{self.target}" if self.target else self.type
 
+    @property
+    def display(self) -> str:
+        """The name as it may be shown, logged or stored for display: URLs through display_url."""
+        if self.type in ("webhook", "slack") and self.target:
+            return f"{self.type}:{display_url(self.target)}"
+        return self.name
+
     def __str__(self) -> str:
         return self.name
 
@@ -227,16 +234,18 @@ class AlertRule(BaseModel):
         return parse_query(self.query)
 
     def to_record(self) -> dict:
-        """The stored form, secret included (the rules topic is the system of record)."""
+        """The full form, secret and channel targets included: what the rules topic holds, sealed
+        (``rulebook.encode`` encrypts the secret and channels; the topic is the system of record)."""
         data = self.model_dump(mode="json")
         data["secret"] = self.secret.get_secret_value()
         data["channels"] = [c.name for c in self.channels]
         return data
 
     def public(self) -> dict:
-        """What ``alerts list`` and the API show: everything but the secret."""
+        """What ``alerts list`` and the API show: no secret, channels as display_url shows them."""
         data = self.to_record()
         data["secret"] = "********"
+        data["channels"] = [c.display for c in self.channels]
         return data
 
 

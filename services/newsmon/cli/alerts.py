@@ -17,6 +17,7 @@ from rich.table import Table
 from newsmon.alerts.rulebook import RuleWriter, read_rules
 from newsmon.alerts.rules import AlertRule, Channel, RuleError, parse_duration, parse_throttle, problems, rule_context
 from newsmon.config import get_settings
+from newsmon.ops.keys import SecretKeyError
 from newsmon.rules import ArticleIndex, QueryError, parse_query
 from newsmon.stream.kafka import ensure_topics
 
@@ -29,6 +30,8 @@ def _rules():
     try:
         ensure_topics(settings)
         return settings, read_rules(settings)
+    except SecretKeyError as exc:
+        fail(str(exc))
     except Exception as exc:  # noqa: BLE001 - an unreachable broker raises several types
         fail(f"cannot read alert rules from Kafka at {settings.kafka_bootstrap}: {exc}. Is the stack up (`newsmon stack up`)?")
 
@@ -91,7 +94,7 @@ def add(name, query, channels, digest, throttle, secret, disabled):
         fail(f"invalid rule: {problems(exc)}")
     _write(settings, lambda w: w.put(rule))
     out_console.print(f"{'replaced' if existing else 'added'} rule {escape(rule.name)}: {escape(rule.query)} -> "
-                      f"{', '.join(c.name for c in rule.channels)}", highlight=False)
+                      f"{escape(', '.join(c.display for c in rule.channels))}", highlight=False)
     if any(c.type == "webhook" for c in rule.channels) and existing is None and not secret:
         # Generated, so shown this once: the receiver needs it to check X-Newsmon-Signature.
         out_console.print(f"webhook secret (for X-Newsmon-Signature): {rule.secret.get_secret_value()}", highlight=False)
@@ -110,7 +113,7 @@ def list_rules(as_json):
     for column in ("name", "on", "query", "channels", "digest", "throttle"):
         table.add_column(column, overflow="fold")
     for r in rules:
-        table.add_row(escape(r.name), "yes" if r.enabled else "no", escape(r.query), escape(", ".join(c.name for c in r.channels)),
+        table.add_row(escape(r.name), "yes" if r.enabled else "no", escape(r.query), escape(", ".join(c.display for c in r.channels)),
                       f"{r.digest_s:.0f}s" if r.digest_s else "-", f"{r.throttle_per_hour}/h" if r.throttle_per_hour else "-")
     out_console.print(table)
 
@@ -170,3 +173,25 @@ def test(name, paths, source, published_at, language):
                           f"{'' if rule.enabled else ' (but the rule is disabled)'}")
         out_console.print(escape(explanation.render()), highlight=False)
     out_console.print(f"\n{fired} of {len(articles)} article{'s' * (len(articles) != 1)} would alert")
+
+
+@alerts.command()
+def reencrypt():
+    """Rewrite every rule sealed under the newest key of NEWSMON_SECRET_KEY (the rotation step)."""
+    settings, book = _rules()
+    rules = book.rules()
+    if book.undecryptable:
+        fail(f"{len(book.undecryptable)} rule(s) cannot be decrypted with the configured keys "
+             f"({', '.join(sorted(book.undecryptable))}): add the key they were written with to NEWSMON_SECRET_KEY "
+             "(after the newest) and run this again")
+    _write(settings, lambda w: [w.put(rule) for rule in rules])
+    out_console.print(f"{len(rules)} rule{'s' * (len(rules) != 1)} sealed under the newest key; "
+                      "keys after the first in NEWSMON_SECRET_KEY can now be dropped", highlight=False)
+
+
+@alerts.command(name="new-key")
+def new_key():
+    """Print a new key for NEWSMON_SECRET_KEY (put it first in the list, then run `alerts reencrypt`)."""
+    from newsmon.ops.keys import new_key as make_key
+
+    click.echo(make_key())

@@ -12,6 +12,7 @@ from .terminal import SafeConsole, escape
 
 from newsmon.articles import InvalidArticle, RawRecord, read_paths, read_stream, validate_article
 from newsmon.models import Article
+from newsmon.ops.redact import display_url
 
 # Tables and progress go to stderr so stdout stays machine-readable (JSON lines, --json).
 # Both neutralise control characters in what they render (newsmon.cli.terminal).
@@ -20,6 +21,10 @@ out_console = SafeConsole(soft_wrap=True)
 
 
 def fail(message: str, code: int = 1) -> NoReturn:
+    """Print one error sentence (secrets and URL credentials masked) and exit with ``code``."""
+    from newsmon.ops.redact import redact
+
+    message = redact(message)
     err_console.print(f"[bold red]error:[/] {escape(message)}", highlight=False)
     exit_ = SystemExit(code)
     exit_.newsmon_message = message  # type: ignore[attr-defined] - read by `newsmon worker` to record why it stopped
@@ -33,7 +38,7 @@ def query_elasticsearch(settings, index: str, call: Callable[[], Any]) -> Any:
     try:
         return call()
     except TransportError as exc:
-        fail(f"Elasticsearch at {settings.es_url} is not reachable ({exc}). Start the stack with `newsmon stack up` or set NEWSMON_ES_URL.")
+        fail(f"Elasticsearch at {display_url(settings.es_url)} is not reachable ({exc}). Start the stack with `newsmon stack up` or set NEWSMON_ES_URL.")
     except ApiError as exc:
         if exc.meta.status == 404:
             fail(f"no index {index!r} yet: start the worker (`newsmon worker`) or run `newsmon es setup`.")

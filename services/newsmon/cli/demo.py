@@ -34,6 +34,7 @@ from newsmon.stream.launcher import (
 )
 from newsmon.stream.publisher import ArticlePublisher
 
+from newsmon.ops.redact import display_url
 from .common import fail, out_console
 
 EXAMPLE_QUERY = "ceasefire talks"
@@ -153,6 +154,6 @@ def demo(articles_dir: Path | None) -> None:
   search:        .venv/bin/newsmon search "ceasefire" --since 2026-01-01
   publish more:  .venv/bin/newsmon publish path/to/articles/   (.json, .jsonl, .txt)
   try offline:   .venv/bin/newsmon extract path/to/article.txt
-  Elasticsearch: {settings.es_url}/{settings.articles_index}/_search
+  Elasticsearch: {display_url(settings.es_url)}/{settings.articles_index}/_search
   worker:        http://{settings.web_host}:{settings.web_port}/readyz  (log {log_path})
   stop all:      make stop""", highlight=False)

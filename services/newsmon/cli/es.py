@@ -21,6 +21,7 @@ from newsmon.index.features import detect
 from newsmon.index.templates import MappingOutdated, alias_indices, index_specs, index_version, install
 from newsmon.index.upgrade import UpgradeFailed, backfill_events, upgrade
 
+from newsmon.ops.redact import display_url
 from .common import err_console, fail, out_console
 
 
@@ -34,13 +35,13 @@ def connect(settings: Settings, wait: float) -> Elasticsearch:
             return es
         except ApiError as exc:
             if exc.meta.status in (401, 403):
-                fail(f"Elasticsearch at {settings.es_url} refused the credentials ({exc.meta.status}): set NEWSMON_ES_API_KEY, "
+                fail(f"Elasticsearch at {display_url(settings.es_url)} refused the credentials ({exc.meta.status}): set NEWSMON_ES_API_KEY, "
                      "or NEWSMON_ES_USERNAME and NEWSMON_ES_PASSWORD, for a user allowed to manage index templates.")
             problem = f"{exc.meta.status} {exc.message}"
         except TransportError as exc:
             problem = str(exc)
         if time.monotonic() > deadline:
-            fail(f"Elasticsearch at {settings.es_url} is not reachable ({problem}). Start the local stack with "
+            fail(f"Elasticsearch at {display_url(settings.es_url)} is not reachable ({problem}). Start the local stack with "
                  "`newsmon stack up`, or set NEWSMON_ES_URL (and NEWSMON_ES_CA_FILE for a private CA).")
         time.sleep(2)
 
@@ -131,6 +132,6 @@ def status() -> None:
     settings = get_settings()
     client = connect(settings, wait=5)
     features = detect(client)
-    err_console.print(f"Elasticsearch {settings.es_url}: English analyzer {'yes' if features.english else 'no'}, "
+    err_console.print(f"Elasticsearch {display_url(settings.es_url)}: English analyzer {'yes' if features.english else 'no'}, "
                       f"ILM {'yes' if features.ilm else 'no'}", highlight=False)
     show_indices(client, settings)

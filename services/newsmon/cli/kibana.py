@@ -128,6 +128,10 @@ def kibana() -> None:
 @click.option("--wait", default=0.0, show_default=True, help="Seconds to wait for Kibana to become ready.")
 def setup(url, api_key, username, password, space, ca_file, objects_dir, wait):
     """Import the data views, saved searches, visualisations and the "News monitor" dashboard (overwrite)."""
+    from newsmon.ops import redact
+
+    redact.register(api_key, password)  # options, not settings: the redaction layer learns them here
+    redact.register_url(url)
     url = url.rstrip("/")
     folder = objects_dir or default_objects_dir()
     if folder is None:

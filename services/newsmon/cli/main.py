@@ -61,8 +61,22 @@ def cli() -> None:
     """
 
 
+def protect_output() -> None:
+    """Everything this process prints or logs goes through the redaction layer (docs/security.md):
+    the values of the configured secrets, and URLs with userinfo or secret paths, are masked."""
+    from newsmon.config import get_settings
+    from newsmon.ops import redact
+
+    redact.protect_process()
+    try:
+        redact.register_settings(get_settings())
+    except ConfigError:
+        pass  # the command reads the settings again and reports what is wrong
+
+
 def main() -> None:
     try:
+        protect_output()
         cli(standalone_mode=True)
     except ConfigError as exc:
         click.echo(f"error: {exc}", err=True)

@@ -28,6 +28,7 @@ from newsmon.index.indexer import ArticleIndexer, IndexUnavailable
 from newsmon.index.scan import scan_async
 from newsmon.models import Article
 
+from newsmon.ops.redact import display_url
 from .common import err_console, fail
 from .es import connect
 
@@ -126,7 +127,7 @@ def reindex(everything: bool, since: str | None, until: str | None, batch_size: 
     except IndexUnavailable as exc:
         fail(f"Elasticsearch stayed unavailable, stopped (already re-indexed articles are kept; run again to finish): {exc}")
     except TransportError as exc:
-        fail(f"Elasticsearch at {settings.es_url} is not reachable: {exc}")
+        fail(f"Elasticsearch at {display_url(settings.es_url)} is not reachable: {exc}")
     for article_id, reason in list(rejected.items())[:10]:
         err_console.print(f"[red]rejected[/] {article_id}: {reason}", highlight=False)
     err_console.print(f"re-derived {done - len(rejected)} of {done} articles with pipeline {PIPELINE_VERSION}"

@@ -10,6 +10,7 @@ import click
 from newsmon.config import Settings, get_settings
 from newsmon.index import templates
 
+from newsmon.ops.redact import display_url
 from .common import err_console, fail
 
 
@@ -89,12 +90,28 @@ def check_configuration(settings: Settings) -> None:
             fail(f"the knowledge base cannot be read: {exc}")
 
 
+def check_secrets(settings: Settings) -> None:
+    """A bad NEWSMON_SECRET_KEY stops the worker now, in one sentence; an SMTP login that would go
+    in clear is one warning (email deliveries then fail with the reason, docs/security.md)."""
+    from newsmon.alerts.channels.email import plaintext_auth_problem
+    from newsmon.ops.keys import SecretKeyError, rule_cipher
+
+    try:
+        rule_cipher(settings)
+    except SecretKeyError as exc:
+        fail(str(exc))
+    problem = plaintext_auth_problem(settings)
+    if problem:
+        err_console.print(f"warning: email alerts will not be sent: {problem}.", highlight=False)
+
+
 def run_worker(settings: Settings, loglevel: str) -> None:
     from newsmon.stream.web_guard import check_bind
 
     check_bind(settings)  # before any wait: an API open to the network is refused at once
-    err_console.print(f"newsmon worker: Kafka {settings.kafka_bootstrap}, Elasticsearch {settings.es_url}", highlight=False)
+    err_console.print(f"newsmon worker: Kafka {settings.kafka_bootstrap}, Elasticsearch {display_url(settings.es_url)}", highlight=False)
     check_configuration(settings)
+    check_secrets(settings)
     wait_for_kafka(settings, settings.stack_timeout_s)
     install_indices(settings, settings.stack_timeout_s)
 
@@ -108,7 +125,8 @@ def run_worker(settings: Settings, loglevel: str) -> None:
             super().on_setup_root_logger(logger, level)
             logs.install(logger)  # one line per peer problem per interval during outages
 
-    logging.getLogger("elastic_transport").setLevel(logging.WARNING)
-    logging.getLogger("httpx").setLevel(logging.WARNING)  # request lines carry webhook URLs
+    if loglevel != "debug":  # one line per request: noise, except when debugging (secrets are masked either way)
+        logging.getLogger("elastic_transport").setLevel(logging.WARNING)
+        logging.getLogger("httpx").setLevel(logging.WARNING)
     app = create_app(settings)
     NewsmonWorker(app, loglevel=loglevel, quiet=True).execute_from_commandline()

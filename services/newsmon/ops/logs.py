@@ -50,9 +50,14 @@ class RateLimit(logging.Filter):
 
 
 def install(root: logging.Logger | None = None, interval_s: float = 10.0) -> RateLimit:
-    """Add one rate limit to every handler of the root logger (call after logging is configured)."""
+    """Add one rate limit to every handler of the root logger, then the redaction of secrets to every
+    handler there is (call after logging is configured). The rate limit goes first: it keys on the
+    message template, which redaction replaces by the formatted message when it masks something."""
+    from .redact import install_filter
+
     root = root or logging.getLogger()
     limit = RateLimit(interval_s)
     for handler in root.handlers:
         handler.addFilter(limit)
+    install_filter(root)
     return limit

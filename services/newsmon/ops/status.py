@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -35,9 +34,8 @@ from datetime import datetime, timezone
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
-from pydantic import SecretStr
-
 from newsmon.config import Settings
+from newsmon.ops.redact import display_url, redact, register_settings
 
 WINDOW_S = 60  # "the last minute"
 RECENT = 5  # how many dead letters and failed alerts to show
@@ -269,7 +267,7 @@ def shown_config(settings: Settings) -> dict[str, Any]:
     shown = {name: redacted[name] for name in ("kafka_bootstrap", "articles_topic", "dlq_topic", "worker_id")}
     return {
         **shown,
-        "es_url": without_userinfo(str(redacted["es_url"])),
+        "es_url": display_url(settings.es_url),
         "articles_index": settings.articles_index,
         "alerts_index": settings.alerts_index,
         "worker_url": _worker_url(settings),
@@ -319,7 +317,7 @@ def _component(
     reachability: Callable[[Settings, float], tuple[bool, str]],
     timeout_s: float,
 ) -> Component:
-    address = settings.kafka_bootstrap if name == "kafka" else without_userinfo(settings.es_url)
+    address = settings.kafka_bootstrap if name == "kafka" else display_url(settings.es_url)
     if is_local and local is not None and (local.running or local.detail == "stopped"):
         detail = local.detail if local.running else "stopped (start it with `newsmon stack up`)"
         return Component(
@@ -762,7 +760,7 @@ def _elasticsearch(settings: Settings, timeout_s: float) -> Any:
 
 
 def elasticsearch_unreachable(settings: Settings, exc: BaseException) -> str:
-    return f"Elasticsearch unreachable at {without_userinfo(settings.es_url)}: {describe_error(exc)}"
+    return f"Elasticsearch unreachable at {display_url(settings.es_url)}: {describe_error(exc)}"
 
 
 # --- keeping failures readable and secrets out
@@ -784,28 +782,10 @@ def describe_error(exc: BaseException) -> str:
     return text if text.startswith(name) else f"{name}: {text}"
 
 
-def secret_values(settings: Settings) -> list[str]:
-    """Every secret setting's value (Kafka and Elasticsearch passwords, API keys, SMTP password)."""
-    values = []
-    for name in type(settings).model_fields:
-        value = getattr(settings, name)
-        if isinstance(value, SecretStr) and value.get_secret_value():
-            values.append(value.get_secret_value())
-    return values
-
-
-_USERINFO = re.compile(r"(?<=://)[^/@\s]+@")
-
-
-def without_userinfo(text: str) -> str:
-    """URLs in ``text`` with any ``user:password@`` masked."""
-    return _USERINFO.sub("***@", text)
-
-
 def scrub(text: str, settings: Settings) -> str:
-    for secret in sorted(secret_values(settings), key=len, reverse=True):
-        text = text.replace(secret, "**********")
-    return without_userinfo(text)
+    """``text`` through the redaction layer, with the secrets of ``settings`` known to it."""
+    register_settings(settings)
+    return redact(text)
 
 
 def _attempt(gather: Callable[[], T], what: str, settings: Settings) -> tuple[T | None, str | None]:

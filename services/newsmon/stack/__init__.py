@@ -24,6 +24,7 @@ from urllib.parse import urlsplit
 import psutil
 
 from newsmon.config import Settings, get_settings
+from newsmon.ops.redact import display_url
 from newsmon.stack import elasticsearch, kafka, maven, processes
 from newsmon.stack.errors import StackError, tail
 from newsmon.stack.java import ELASTICSEARCH_NEEDS, KAFKA_NEEDS, MAVEN_NEEDS, Java, find_java
@@ -94,11 +95,11 @@ def _plan(settings: Settings) -> _Plan:
     parts = urlsplit(settings.es_url)
     if parts.scheme != "http" or not parts.hostname:
         raise StackError(
-            f"NEWSMON_ES_URL={settings.es_url!r}: the local stack serves plain http://host:port. "
+            f"NEWSMON_ES_URL={display_url(settings.es_url)!r}: the local stack serves plain http://host:port. "
             "For another Elasticsearch, do not run the local stack; to use it, set NEWSMON_ES_URL back "
             "to http://127.0.0.1:9200."
         )
-    es_url = f"http://{parts.netloc}"
+    es_url = display_url(f"http://{parts.netloc}")  # the local stack checks no password: none to carry or show
     return _Plan(paths, kafka_host, kafka_port, parts.hostname, parts.port or 9200, es_url)
 
 

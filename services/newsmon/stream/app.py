@@ -39,6 +39,7 @@ from newsmon.index.indexer import ArticleIndexer
 from newsmon.models import EnrichedArticle
 from newsmon.net.client import outbound_client
 from newsmon.net.policy import OutboundPolicy
+from newsmon.ops.keys import rule_cipher
 
 from .deadletter import DeadLetter, SourceMessage
 from .exits import clear_exit
@@ -100,7 +101,9 @@ class Worker:
         self.processor: BatchProcessor | None = None
         self.es = None
         self.http: httpx.AsyncClient | None = None
-        self.rules = RuleBook(settings)  # checks every rule against these settings (outbound policy, alert topics)
+        # Checks every rule against these settings (outbound policy, alert topics) and opens sealed ones with the key;
+        # a bad NEWSMON_SECRET_KEY stopped `newsmon worker` before this.
+        self.rules = RuleBook(settings, rule_cipher(settings))
         self.stories = StoryIndex(settings.story_similarity, settings.story_window_hours, settings.story_capacity)
         self.dispatcher: AlertDispatcher | None = None
         self._background: list[asyncio.Task] = []
@@ -199,7 +202,7 @@ class Worker:
             self.pool.close()
 
     async def put_rule(self, rule: AlertRule) -> None:
-        key, value = encode_rule(rule)
+        key, value = encode_rule(rule, self.rules.cipher)
         await self._produce(self.settings.alert_rules_topic, key, value)
         self.rules.apply(key, value)  # visible at once; the follower will apply the same record again
 

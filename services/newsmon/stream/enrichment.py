@@ -87,7 +87,11 @@ def _die_with_parent() -> None:
 
 def _init_process(settings: Settings) -> None:
     global _extractor, _faults
+    from newsmon.ops import redact
+
     _die_with_parent()
+    redact.register_settings(settings)  # a spawned process starts without the parent's redaction layer
+    redact.protect_process()
     _faults = faults.enabled(settings.faults)
     # One thread per process: the processes are the parallelism.
     os.environ.setdefault("OMP_NUM_THREADS", "1")

@@ -24,10 +24,12 @@ def exit_path(settings: Settings) -> Path:
 
 def record_exit(settings: Settings, reason: str) -> None:
     """Write the reason the worker is stopping (best effort: a read-only state folder costs only this)."""
+    from newsmon.ops.redact import redact
+
     path = exit_path(settings)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps({"at": time.time(), "pid": os.getpid(), "reason": reason[:2000]}))
+        path.write_text(json.dumps({"at": time.time(), "pid": os.getpid(), "reason": redact(reason)[:2000]}))
     except OSError:
         pass
 

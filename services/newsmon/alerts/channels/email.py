@@ -1,9 +1,16 @@
-"""Email over SMTP (plain text), sent from a thread so the event loop never waits on the mail server."""
+"""Email over SMTP (plain text), sent from a thread so the event loop never waits on the mail server.
+
+The SMTP password goes only over TLS: after STARTTLS (``smtp_starttls``) or on a connection that
+is TLS from the start (port 465, SMTPS). With a username and password and neither, newsmon does
+not log in in clear: the delivery fails with the reason (not retried) unless the operator sets
+``smtp_allow_plaintext_auth``. A server without credentials is used as it is.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import smtplib
+import ssl
 from email.message import EmailMessage
 
 from newsmon.config import Settings
@@ -27,20 +34,43 @@ def email_message(alert: Alert, sender: str, recipient: str) -> EmailMessage:
     return message
 
 
+IMPLICIT_TLS_PORT = 465  # SMTPS: TLS from the first byte
+
+
+def plaintext_auth_problem(settings: Settings) -> str | None:
+    """Why the configured SMTP login would send the password in clear (None when it would not)."""
+    s = settings
+    if not (s.smtp_username and s.smtp_password is not None):
+        return None
+    if s.smtp_starttls or s.smtp_port == IMPLICIT_TLS_PORT or s.smtp_allow_plaintext_auth:
+        return None
+    return (f"the SMTP password would go to {s.smtp_host}:{s.smtp_port} in clear: set NEWSMON_SMTP_STARTTLS=true "
+            f"(or NEWSMON_SMTP_PORT={IMPLICIT_TLS_PORT} for TLS from the start), or NEWSMON_SMTP_ALLOW_PLAINTEXT_AUTH=true "
+            "to send it anyway")
+
+
 class EmailSender:
     def __init__(self, settings: Settings):
         self.settings = settings
 
     def _send_blocking(self, message: EmailMessage) -> None:
         s = self.settings
-        with smtplib.SMTP(s.smtp_host, s.smtp_port, timeout=s.alert_timeout_s) as smtp:
-            if s.smtp_starttls:
-                smtp.starttls()
+        context = ssl.create_default_context()
+        if s.smtp_port == IMPLICIT_TLS_PORT:
+            smtp: smtplib.SMTP = smtplib.SMTP_SSL(s.smtp_host, s.smtp_port, timeout=s.alert_timeout_s, context=context)
+        else:
+            smtp = smtplib.SMTP(s.smtp_host, s.smtp_port, timeout=s.alert_timeout_s)
+        with smtp:
+            if s.smtp_starttls and s.smtp_port != IMPLICIT_TLS_PORT:
+                smtp.starttls(context=context)  # raises if the server does not offer it: no login in clear
             if s.smtp_username and s.smtp_password is not None:
                 smtp.login(s.smtp_username, s.smtp_password.get_secret_value())
             smtp.send_message(message)
 
     async def send(self, alert: Alert, rule: AlertRule, channel: Channel) -> None:
+        problem = plaintext_auth_problem(self.settings)
+        if problem:
+            raise DeliveryError(f"not sent: {problem}", retryable=False)
         message = email_message(alert, self.settings.smtp_from, channel.target or "")
         try:
             await asyncio.to_thread(self._send_blocking, message)
