@@ -127,3 +127,28 @@ def issue(folder: Path, common_name: str = "localhost") -> CertificateFiles:
     files.server_cert.write_bytes(server_cert.public_bytes(pem) + ca_cert.public_bytes(pem))
     files.ca_cert.write_bytes(ca_cert.public_bytes(pem))  # last: complete() is true only once all exist
     return files
+
+
+def pem_keystore(key_file: Path, cert_files: list[Path], out_file: Path) -> Path:
+    """Kafka's PEM key store (``ssl.keystore.type=PEM``): the private key as unencrypted PKCS#8, then the
+    certificate chain. Kafka reads only PKCS#8 keys; ``elasticsearch-certutil --pem`` writes PKCS#1
+    (``BEGIN RSA PRIVATE KEY``), so the deployment converts its Kafka key with this."""
+    key = serialization.load_pem_private_key(Path(key_file).read_bytes(), password=None)
+    chain = b"".join(Path(c).read_bytes() for c in cert_files)
+    _write_private(Path(out_file), _pem_key(key) + chain)  # type: ignore[arg-type]
+    return Path(out_file)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """``python -m newsmon.stack.certs KEY CERT [CA ...] OUT``: write a Kafka PEM key store (deploy/'s setup)."""
+    import sys
+
+    args = sys.argv[1:] if argv is None else argv
+    if len(args) < 3:
+        sys.exit("usage: python -m newsmon.stack.certs KEY CERT [CA ...] OUT")
+    out = pem_keystore(Path(args[0]), [Path(a) for a in args[1:-1]], Path(args[-1]))
+    print(f"wrote {out}")
+
+
+if __name__ == "__main__":
+    main()

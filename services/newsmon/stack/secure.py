@@ -297,8 +297,11 @@ def up(settings: Settings, echo: Echo = print) -> SecureStack:
               "secure kafka", kafka_pid, paths.kafka_log, settings.stack_timeout_s)
         _wait(lambda: elasticsearch.healthy(f"https://{HOST}:{ES_PORT}", 5.0, **_es_client(paths, creds["es"])),
               "secure elasticsearch", es_pid, paths.es_log, settings.stack_timeout_s)
-        _ensure_worker_user(paths, creds)
-    return _describe(paths, creds)
+        described = _describe(paths, creds)
+        from newsmon.stream import acls
+
+        acls.upsert_worker_user(described.admin_settings(settings), KAFKA_WORKER, creds["kafka_worker"])
+    return described
 
 
 def _start_kafka(paths: SecurePaths, settings: Settings, admin_password: str, echo: Echo) -> int:
@@ -339,48 +342,12 @@ def _wait(probe: Callable[[], tuple[bool, str]], name: str, pid: int, log: Path,
         time.sleep(0.5)
 
 
-def _ensure_worker_user(paths: SecurePaths, creds: dict[str, str]) -> None:
-    """The worker's SCRAM user, created (or its password set) through the admin API."""
-    from kafka import KafkaAdminClient
-    from kafka.admin import ScramMechanism, UserScramCredentialUpsertion
-
-    admin = KafkaAdminClient(client_id="newsmon-secure-stack", bootstrap_servers=f"{HOST}:{KAFKA_PORT}", **_kafka_options(paths, creds["kafka_admin"]))
-    try:
-        errors = admin.alter_user_scram_credentials(
-            [UserScramCredentialUpsertion(KAFKA_WORKER, ScramMechanism.SCRAM_SHA_512, creds["kafka_worker"])]
-        )
-    finally:
-        admin.close()
-    if any(errors.values()):
-        raise StackError(f"creating the Kafka user {KAFKA_WORKER!r} on the secure stack failed: {errors}")
-
-
 def grant_worker(stack: SecureStack, settings: Settings, topic_prefix: str) -> None:
-    """ACLs for the worker's user, as deploy/'s setup job grants them, for topics under ``topic_prefix``.
+    """The worker's ACLs for topics under ``topic_prefix`` and its app id (``settings.worker_id``), as deploy/'s
+    setup job grants them (newsmon.stream.acls)."""
+    from newsmon.stream import acls
 
-    Read, write and describe on the topics; everything on Faust's own topics (named after the
-    app id, ``worker_id``); read on the consumer group of that name. Nothing else: no create or
-    delete on newsmon's topics (the admin creates them), no other topic, no cluster operation.
-    """
-    from kafka import KafkaAdminClient
-    from kafka.admin import ACL, ACLOperation, ACLPermissionType, ACLResourcePatternType, ResourcePattern, ResourceType
-
-    principal = f"User:{KAFKA_WORKER}"
-    prefixed = ACLResourcePatternType.PREFIXED
-
-    def allow(kind: ResourceType, name: str, operation: ACLOperation) -> ACL:
-        return ACL(principal, "*", operation, ACLPermissionType.ALLOW, ResourcePattern(kind, name, prefixed))
-
-    acls = [allow(ResourceType.TOPIC, topic_prefix, op) for op in (ACLOperation.READ, ACLOperation.WRITE, ACLOperation.DESCRIBE)]
-    acls += [allow(ResourceType.TOPIC, settings.worker_id, ACLOperation.ALL),
-             allow(ResourceType.GROUP, settings.worker_id, ACLOperation.READ)]
-    admin = KafkaAdminClient(client_id="newsmon-secure-stack", bootstrap_servers=f"{HOST}:{KAFKA_PORT}", **_kafka_options(secure_paths(settings), stack.kafka_admin_password.get_secret_value()))
-    try:
-        result = admin.create_acls(acls)
-    finally:
-        admin.close()
-    if result.get("failed"):
-        raise StackError(f"creating the worker's ACLs failed: {result['failed']}")
+    acls.grant_worker(stack.admin_settings(settings), KAFKA_WORKER, topic_prefix, settings.worker_id)
 
 
 def running(settings: Settings) -> bool:
