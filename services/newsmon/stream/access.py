@@ -64,10 +64,11 @@ def explain(settings: Settings, exc: BaseException) -> str | None:
         return (f"{where} does not accept the SASL mechanism {settings.kafka_sasl_mechanism}: set "
                 "NEWSMON_KAFKA_SASL_MECHANISM to one it enables (e.g. SCRAM-SHA-512).")
     if isinstance(exc, ssl.SSLCertVerificationError):
-        return (f"{where} presented a certificate this machine does not trust ({exc.verify_message}): set "
+        why = getattr(exc, "verify_message", None) or getattr(exc, "reason", None) or str(exc)
+        return (f"{where} presented a certificate this machine does not trust ({why}): set "
                 "NEWSMON_KAFKA_CA_FILE to the CA certificate that signed it.")
     if isinstance(exc, ssl.SSLError):
-        return (f"the TLS handshake with {where} failed ({exc.reason or exc}): check that its listener speaks TLS "
+        return (f"the TLS handshake with {where} failed ({getattr(exc, 'reason', None) or exc}): check that its listener speaks TLS "
                 "and NEWSMON_KAFKA_SECURITY_PROTOCOL.")
     if isinstance(exc, (ak.KafkaConnectionError, ConnectionResetError)) and "SSL" not in protocol:
         if "closed" in str(exc).lower() or isinstance(exc, ConnectionResetError):
