@@ -8,6 +8,9 @@ CI sessions (one already running, e.g. while developing, is left running).
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
 
 import pytest
@@ -38,6 +41,12 @@ def secure_settings(secure_stack: secure.SecureStack) -> Iterator[Settings]:
     settings = secure_stack.worker_settings(run_settings)
     admin = secure_stack.admin_settings(run_settings)
     ensure_topics(admin)
-    secure.grant_worker(secure_stack, settings, f"{scratch_run(settings)}.")
+    # The deployment's setup step itself (deploy/docker-compose.yml, service setup), as the admin.
+    env = {**os.environ, **admin.as_env(), "KAFKA_WORKER_USERNAME": secure.KAFKA_WORKER,
+           "KAFKA_WORKER_PASSWORD": settings.kafka_password.get_secret_value(),
+           "KAFKA_WORKER_TOPIC_PREFIX": f"{scratch_run(settings)}.", "KAFKA_WORKER_APP_ID": settings.worker_id}
+    granted = subprocess.run([sys.executable, "-m", "newsmon.stream.acls"], env=env, capture_output=True, text=True, timeout=120)
+    if granted.returncode != 0:
+        pytest.fail(f"python -m newsmon.stream.acls failed: {granted.stderr}", pytrace=False)
     yield settings
     drop_scratch(admin)

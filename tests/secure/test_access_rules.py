@@ -89,3 +89,15 @@ def test_certificates_name_loopback_and_chain_to_the_ca(tmp_path):
     assert files.server_key.stat().st_mode & 0o077 == 0
     assert files.server_key.read_text().startswith("-----BEGIN PRIVATE KEY-----")  # PKCS#8, what Kafka reads
     assert certs.issue(tmp_path).server_cert.read_bytes() == files.server_cert.read_bytes()  # kept, not reissued
+
+
+def test_the_setup_step_refuses_a_placeholder_worker_password_before_connecting():
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "NEWSMON_KAFKA_BOOTSTRAP": "127.0.0.1:1", "KAFKA_WORKER_PASSWORD": "change-me-newsmon-kafka-password"}
+    result = subprocess.run([sys.executable, "-m", "newsmon.stream.acls"], env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 1
+    assert result.stderr.strip() == ("error: KAFKA_WORKER_PASSWORD still holds the placeholder of .env.example: set "
+                                     "NEWSMON_KAFKA_PASSWORD in deploy/.env to a secret of your own.")

@@ -12,7 +12,8 @@ cannot check SCRAM there: the credentials live in the metadata the controller se
 ``StandardAuthorizer`` with ``allow.everyone.if.no.acl.found=false`` and the admin as the one super
 user. The admin's SCRAM credential is written when the storage is formatted (``--add-scram``: the
 one moment that argument list exists, on a throwaway local stack); the worker's user is created
-afterwards through the admin API and gets only the ACLs :func:`grant_worker` gives it.
+afterwards through the admin API and gets only the ACLs ``python -m newsmon.stream.acls`` grants
+(the deployment's setup step; the tests run it for their topic prefix).
 
 Elasticsearch: the minimal Maven Central build carries x-pack-security, so the node runs with
 ``xpack.security.enabled``, TLS on HTTP from the same PEM files, and the file realm: the user is
@@ -340,14 +341,6 @@ def _wait(probe: Callable[[], tuple[bool, str]], name: str, pid: int, log: Path,
             raise StackError(f"{name} (pid {pid}) did not become healthy within {timeout_s:.0f} s (last check: "
                              f"{detail}).\nRead {log}; its last lines:\n{tail(log, 15)}")
         time.sleep(0.5)
-
-
-def grant_worker(stack: SecureStack, settings: Settings, topic_prefix: str) -> None:
-    """The worker's ACLs for topics under ``topic_prefix`` and its app id (``settings.worker_id``), as deploy/'s
-    setup job grants them (newsmon.stream.acls)."""
-    from newsmon.stream import acls
-
-    acls.grant_worker(stack.admin_settings(settings), KAFKA_WORKER, topic_prefix, settings.worker_id)
 
 
 def running(settings: Settings) -> bool:
