@@ -190,6 +190,18 @@ def test_kafka_speaks_sasl_ssl_only_with_scram_and_an_authorizer():
     assert "--command-config" in " ".join(SERVICES["kafka"]["healthcheck"]["test"])
 
 
+def test_kafka_environment_survives_the_images_conversion_to_properties():
+    # apache/kafka's start script turns KAFKA_* variables into properties: '_' -> '.', '__' -> '_',
+    # '___' -> '-', and it silently drops any variable whose value holds '=' (it splits on it).
+    env = environment("kafka")
+    for key, value in env.items():
+        if key.startswith("KAFKA_"):
+            assert "=" not in value, f"{key}: apache/kafka drops a KAFKA_* value containing '='"
+    assert "KAFKA_LISTENER_NAME_BROKER_SCRAM___SHA___512_SASL_JAAS_CONFIG" in env  # listener.name.broker.scram-sha-512.sasl.jaas.config
+    # Listener names without SSL:// or SASL_: the image would otherwise demand its own keystore variables.
+    assert "SSL://" not in env["KAFKA_ADVERTISED_LISTENERS"] and "SASL_" not in env["KAFKA_ADVERTISED_LISTENERS"]
+
+
 def test_the_worker_uses_scram_over_tls_with_its_own_user_and_the_setup_job_grants_it():
     worker = environment("worker")
     assert worker["NEWSMON_KAFKA_SECURITY_PROTOCOL"] == "SASL_SSL"
