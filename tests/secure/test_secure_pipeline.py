@@ -17,6 +17,7 @@ import httpx
 import pytest
 from pydantic import SecretStr
 from kafka import KafkaAdminClient, KafkaProducer
+from kafka.admin import NewTopic
 from kafka.errors import KafkaError, TopicAuthorizationFailedError
 from support import RunningWorker, dead_letters, run_newsmon, wait_for
 
@@ -132,10 +133,15 @@ def test_the_worker_user_cannot_write_outside_its_acls(secure_stack: secure.Secu
     admin = secure_stack.admin_settings(secure_settings, articles_topic=outside)
     ensure_topics(admin)  # the admin may create any topic; the worker's user may not even write to this one
     producer = KafkaProducer(max_block_ms=10_000, **kafka_python_options(secure_settings))
+    worker_admin = KafkaAdminClient(**kafka_python_options(secure_settings))
     try:
         with pytest.raises(TopicAuthorizationFailedError):
             producer.send(outside, value=b"{}").get(timeout=15)
+        # Nor create a topic, even under its own prefix: the admin creates newsmon's topics.
+        with pytest.raises(TopicAuthorizationFailedError):
+            worker_admin.create_topics([NewTopic(f"{scratch_run(secure_settings)}.news.extra", 1, 1)])
     finally:
+        worker_admin.close()
         producer.close()
         client = KafkaAdminClient(**kafka_python_options(admin))
         client.delete_topics([outside])
