@@ -95,15 +95,6 @@ def isolated(stack: Settings, smtp_peer: SmtpPeer, http_peer: WebhookReceiver) -
 @pytest.fixture(scope="session")
 def worker(isolated: Settings, tmp_path_factory) -> Iterator[RunningWorker]:
     """A real ``newsmon worker`` process on the session's topics, ready to consume."""
-    from newsmon.stream.launcher import WorkerNotReady, start_worker, wait_until_ready
-
-    log_path = tmp_path_factory.mktemp("worker") / "worker.log"
-    process = start_worker(isolated, log_path)
-    running = RunningWorker(isolated, process, log_path)
-    try:
-        wait_until_ready(isolated, process, log_path, timeout=240)
-    except WorkerNotReady as exc:
-        running.stop()
-        pytest.fail(str(exc), pytrace=False)
+    running = RunningWorker.start(isolated, tmp_path_factory.mktemp("worker") / "worker.log")
     yield running
     running.stop()

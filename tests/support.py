@@ -21,6 +21,19 @@ class RunningWorker:
     def alive(self) -> bool:
         return self.process.poll() is None
 
+    @classmethod
+    def start(cls, settings: Settings, log_path, timeout: float = 240) -> RunningWorker:
+        """A real ``newsmon worker`` process, ready to consume; fails the test (pytrace off) if it never is."""
+        from newsmon.stream.launcher import WorkerNotReady, start_worker, wait_until_ready
+
+        running = cls(settings, start_worker(settings, log_path), log_path)
+        try:
+            wait_until_ready(settings, running.process, log_path, timeout=timeout)
+        except WorkerNotReady as exc:
+            running.stop()
+            pytest.fail(str(exc), pytrace=False)
+        return running
+
     def stop(self, timeout: float = 30) -> None:
         if self.process.poll() is None:
             self.process.terminate()

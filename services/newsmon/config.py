@@ -203,13 +203,30 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         if key in env:
             values[field] = _coerce_env(field, env[key])
     try:
-        return Settings(**values)
+        settings = Settings(**values)
     except ValidationError as exc:
         problems = "; ".join(
             f"{ENV_PREFIX}{'.'.join(str(p) for p in err['loc']).upper()}: {err['msg'].removeprefix('Value error, ')}"
             for err in exc.errors()
         )
         raise ConfigError(f"invalid configuration: {problems}") from None
+    refuse_example_secrets(settings)
+    return settings
+
+
+EXAMPLE_SECRET_PREFIX = "change-me"
+
+
+def refuse_example_secrets(settings: Settings) -> None:
+    """A secret still set to a placeholder of deploy/.env.example (``change-me...``) is refused: a
+    deployment started from the example unchanged would run with passwords anyone can read in git."""
+    for name in type(settings).model_fields:
+        value = getattr(settings, name)
+        if isinstance(value, SecretStr) and value.get_secret_value().lower().startswith(EXAMPLE_SECRET_PREFIX):
+            raise ConfigError(
+                f"{ENV_PREFIX}{name.upper()} still holds the placeholder of .env.example ('change-me...'): "
+                "set it to a secret of your own (e.g. `openssl rand -hex 32`)."
+            )
 
 
 @lru_cache(maxsize=1)

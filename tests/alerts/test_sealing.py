@@ -32,7 +32,7 @@ def test_a_sealed_record_holds_no_secret_and_reads_back_the_same_rule():
     shown = json.loads(value)
     assert "secret" not in shown and shown["channels"] == [c.display for c in rule.channels]
     assert shown["channels"][0] == "slack:https://hooks.slack.com/services/***"
-    book = RuleBook(cipher)
+    book = RuleBook(cipher=cipher)
     book.apply(key, value)
     assert book.get("harbour") == rule
 
@@ -41,21 +41,21 @@ def test_rotation_reads_old_and_new_keys_and_writes_with_the_newest():
     old, new = Fernet(new_key()), Fernet(new_key())
     rule = a_rule()
     key, written_before = encode(rule, MultiFernet([old]))
-    rotated = RuleBook(MultiFernet([new, old]))  # the new key added first
+    rotated = RuleBook(cipher=MultiFernet([new, old]))  # the new key added first
     rotated.apply(key, written_before)
     assert rotated.get("harbour") is not None
     _, rewritten = encode(rotated.get("harbour"), rotated.cipher)  # what `alerts reencrypt` writes
-    only_new = RuleBook(MultiFernet([new]))  # the old key dropped
+    only_new = RuleBook(cipher=MultiFernet([new]))  # the old key dropped
     only_new.apply(key, rewritten)
     assert only_new.get("harbour") == rule
-    stale = RuleBook(MultiFernet([old]))  # a worker not yet given the new key skips the rewritten rule
+    stale = RuleBook(cipher=MultiFernet([old]))  # a worker not yet given the new key skips the rewritten rule
     stale.apply(key, rewritten)
     assert stale.undecryptable == {"harbour"}
 
 
 def test_a_record_under_a_key_we_do_not_have_is_skipped_with_one_line_naming_the_rule(caplog):
     key, value = encode(a_rule(), MultiFernet([Fernet(new_key())]))
-    book = RuleBook(MultiFernet([Fernet(new_key())]))
+    book = RuleBook(cipher=MultiFernet([Fernet(new_key())]))
     with caplog.at_level(logging.WARNING, logger="newsmon.alerts.rulebook"):
         book.apply(key, value)
     assert book.get("harbour") is None and book.undecryptable == {"harbour"}
@@ -65,7 +65,7 @@ def test_a_record_under_a_key_we_do_not_have_is_skipped_with_one_line_naming_the
 
 def test_records_written_before_sealing_are_still_read():
     rule = a_rule()
-    book = RuleBook(MultiFernet([Fernet(new_key())]))
+    book = RuleBook(cipher=MultiFernet([Fernet(new_key())]))
     book.apply(b"harbour", json.dumps(rule.to_record()).encode())  # the clear form of earlier versions
     assert book.get("harbour") == rule
 

@@ -7,6 +7,7 @@ from .terminal import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from newsmon.config import get_settings
+from newsmon.stream.access import KafkaAccessError
 from newsmon.stream.kafka import ensure_topics
 from newsmon.stream.publisher import ArticlePublisher, PublishError, too_large
 
@@ -47,7 +48,7 @@ def publish(paths, source, published_at, language, topic, dry_run):
                     progress.advance(task)
                 publisher.flush()
                 sent = len(valid)
-        except PublishError as exc:
+        except (PublishError, KafkaAccessError) as exc:
             fail(str(exc))
         except Exception as exc:  # kafka-python raises many types for an unreachable broker
             fail(f"cannot publish to Kafka at {settings.kafka_bootstrap}: {exc}. Is the stack up (`newsmon stack up`)?")

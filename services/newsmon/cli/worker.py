@@ -27,6 +27,7 @@ def install_indices(settings: Settings, timeout: float) -> None:
 
 
 def wait_for_kafka(settings: Settings, timeout: float) -> None:
+    from newsmon.stream.access import KafkaAccessError
     from newsmon.stream.kafka import ensure_topics
 
     deadline = time.monotonic() + timeout
@@ -34,6 +35,8 @@ def wait_for_kafka(settings: Settings, timeout: float) -> None:
         try:
             ensure_topics(settings)
             return
+        except KafkaAccessError as exc:  # wrong credentials or TLS settings: waiting will not help
+            fail(str(exc))
         except Exception as exc:  # noqa: BLE001
             if time.monotonic() > deadline:
                 fail(f"Kafka at {settings.kafka_bootstrap} did not answer in {timeout:.0f}s ({exc}). "

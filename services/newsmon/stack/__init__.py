@@ -9,7 +9,9 @@ Idempotent by design: a component that already runs from this state folder is le
 command line mentions our state folder; anything else on our ports is reported, never touched.
 
 Modules: ``java`` picks a Java per server, ``maven`` downloads, ``processes`` handles pid files,
-ports, starts and stops, ``kafka`` and ``elasticsearch`` know their server.
+ports, starts and stops, ``kafka`` and ``elasticsearch`` know their server. ``secure`` starts a
+second, secured pair beside this one (SASL_SSL Kafka with ACLs, Elasticsearch with TLS and a
+password) for the tests of the deployment's shape; ``certs`` makes its certificates.
 """
 
 from __future__ import annotations

@@ -28,8 +28,9 @@ import re
 import shutil
 import stat
 import subprocess
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -48,8 +49,11 @@ DIST_CONFIG_FILES = ("jvm.options", "log4j2.properties", "roles.yml", "role_mapp
 Echo = Callable[[str], None]
 
 
-def render_elasticsearch_yml(paths: StackPaths, host: str, port: int) -> str:
-    """elasticsearch.yml for one local node. Every key here is one the minimal build accepts."""
+def render_elasticsearch_yml(paths: StackPaths, host: str, port: int, security: Sequence[str] | None = None) -> str:
+    """elasticsearch.yml for one local node. Every key here is one the minimal build accepts.
+
+    ``security``: the ``xpack.security.*`` lines of a node with security on (the secure stack's);
+    None leaves security off."""
     lines = [
         "# Written by `newsmon stack up` on every start; edit newsmon.stack.elasticsearch instead.",
         f"cluster.name: {CLUSTER_NAME}",
@@ -62,7 +66,7 @@ def render_elasticsearch_yml(paths: StackPaths, host: str, port: int) -> str:
         f"path.data: {paths.es_data}",
         f"path.logs: {paths.es_logs}",
         "cluster.routing.allocation.disk.threshold_enabled: false",
-        "xpack.security.enabled: false",
+        *(["xpack.security.enabled: false"] if security is None else security),
         "# Lets tests delete indices by wildcard (news-*) on this throwaway node.",
         "action.destructive_requires_name: false",
     ]
@@ -144,8 +148,14 @@ def _chown_tree(root: Path, run_as: RunAs) -> None:
 # --- preparing and starting
 
 
-def prepare(paths: StackPaths, host: str, port: int, run_as: RunAs | None, java: Java, echo: Echo) -> None:
-    """Write the config folder and make every folder the node needs exist and be its own."""
+def prepare(
+    paths: StackPaths, host: str, port: int, run_as: RunAs | None, java: Java, echo: Echo,
+    security: Sequence[str] | None = None, before_chown: Callable[[], None] | None = None,
+) -> None:
+    """Write the config folder and make every folder the node needs exist and be its own.
+
+    ``security`` goes to :func:`render_elasticsearch_yml`; ``before_chown`` writes whatever else the
+    config folder needs (certificates, users) before it is handed to the node's account."""
     for folder in (paths.es_config, paths.es_data, paths.es_tmp, paths.es_logs):
         folder.mkdir(parents=True, exist_ok=True)
     dist_config = paths.es_home / "config"
@@ -154,7 +164,9 @@ def prepare(paths: StackPaths, host: str, port: int, run_as: RunAs | None, java:
         if source.is_file():
             shutil.copyfile(source, paths.es_config / name)
     (paths.es_config / "jvm.options.d").mkdir(exist_ok=True)
-    (paths.es_config / "elasticsearch.yml").write_text(render_elasticsearch_yml(paths, host, port))
+    (paths.es_config / "elasticsearch.yml").write_text(render_elasticsearch_yml(paths, host, port, security))
+    if before_chown is not None:
+        before_chown()
     paths.es_server_pid.unlink(missing_ok=True)
     if run_as is None:
         return
@@ -235,10 +247,12 @@ def version_of(cmdline: list[str]) -> str | None:
     return None
 
 
-def healthy(es_url: str, timeout_s: float = 5.0) -> tuple[bool, str]:
-    """Cluster health yellow or green (yellow is normal: one node cannot hold replicas)."""
+def healthy(es_url: str, timeout_s: float = 5.0, **client: Any) -> tuple[bool, str]:
+    """Cluster health yellow or green (yellow is normal: one node cannot hold replicas).
+
+    ``client``: extra httpx options (``auth``, ``verify``) for a node with security on."""
     try:
-        response = httpx.get(f"{es_url.rstrip('/')}/_cluster/health", timeout=timeout_s)
+        response = httpx.get(f"{es_url.rstrip('/')}/_cluster/health", timeout=timeout_s, **client)
         body = response.json()
     except (httpx.HTTPError, ValueError) as exc:
         return False, f"no answer: {exc}"

@@ -17,7 +17,9 @@ import os
 import re
 import subprocess
 import uuid
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from newsmon.stack.errors import StackError, tail
 from newsmon.stack.java import Java
@@ -35,6 +37,25 @@ def controller_port(broker_port: int) -> int:
     return broker_port + 1
 
 
+def single_node_lines(data_dir: Path, partitions: int, auto_create_topics: bool) -> list[str]:
+    """The storage, replication and size lines of every one-node broker here (plain and secure stack)."""
+    return [
+        f"log.dirs={data_dir}",
+        f"num.partitions={partitions}",
+        f"auto.create.topics.enable={'true' if auto_create_topics else 'false'}",
+        "offsets.topic.replication.factor=1",
+        "transaction.state.log.replication.factor=1",
+        "transaction.state.log.min.isr=1",
+        "share.coordinator.state.topic.replication.factor=1",
+        "share.coordinator.state.topic.min.isr=1",
+        "group.initial.rebalance.delay.ms=0",
+        # Accept articles up to 32 MB (the worker truncates long bodies and flags them; a 20 MB
+        # article must reach it to be truncated rather than be refused at the door).
+        "message.max.bytes=33554432",
+        "replica.fetch.max.bytes=33554432",
+    ]
+
+
 def render_server_properties(host: str, port: int, data_dir: Path, partitions: int) -> str:
     """server.properties for a single combined broker+controller node."""
     ctrl = controller_port(port)
@@ -48,19 +69,7 @@ def render_server_properties(host: str, port: int, data_dir: Path, partitions: i
         f"advertised.listeners=PLAINTEXT://{host}:{port}",
         "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
         "inter.broker.listener.name=PLAINTEXT",
-        f"log.dirs={data_dir}",
-        f"num.partitions={partitions}",
-        "auto.create.topics.enable=true",
-        "offsets.topic.replication.factor=1",
-        "transaction.state.log.replication.factor=1",
-        "transaction.state.log.min.isr=1",
-        "share.coordinator.state.topic.replication.factor=1",
-        "share.coordinator.state.topic.min.isr=1",
-        "group.initial.rebalance.delay.ms=0",
-        # Accept articles up to 32 MB (the worker truncates long bodies and flags them; a 20 MB
-        # article must reach it to be truncated rather than be refused at the door).
-        "message.max.bytes=33554432",
-        "replica.fetch.max.bytes=33554432",
+        *single_node_lines(data_dir, partitions, auto_create_topics=True),
     ]
     return "\n".join(lines) + "\n"
 
@@ -139,13 +148,19 @@ def _java_args(java: Java, paths: StackPaths, heap: str) -> list[str]:
     ]
 
 
-def format_storage(paths: StackPaths, java: Java) -> str:
-    """Run the storage tool once; returns the cluster id. Raises StackError with the tool's output."""
+def format_storage(paths: StackPaths, java: Java, extra_args: Sequence[str] = ()) -> str:
+    """Run the storage tool once; returns the cluster id. Raises StackError with the tool's output.
+
+    ``extra_args`` go to ``format`` as they are: the secure stack adds its super user there
+    (``--add-scram``), since SCRAM credentials live in the metadata log that formatting creates.
+    """
     ident = cluster_id(paths)
-    argv = [*_java_args(java, paths, "256m"), STORAGE_TOOL, "format", "-t", ident, "-c", str(paths.kafka_properties)]
+    argv = [*_java_args(java, paths, "256m"), STORAGE_TOOL, "format", "-t", ident, "-c", str(paths.kafka_properties),
+            *extra_args]
     result = subprocess.run(argv, capture_output=True, text=True, timeout=120)
     if result.returncode != 0:
         output = (result.stdout + result.stderr).strip().splitlines()[-15:]
+        output = [line for line in output if "--add-scram" not in line]
         raise StackError(
             f"formatting Kafka's storage in {paths.kafka_data} failed (exit {result.returncode}). "
             "If that folder holds data from another cluster, stop the stack and delete it.\n" + "\n".join(output)
@@ -169,8 +184,11 @@ def version_of(cmdline: list[str]) -> str | None:
     return None
 
 
-def healthy(bootstrap: str, timeout_s: float = 5.0) -> tuple[bool, str]:
-    """Ask the broker for cluster metadata, as a client would. Returns (ok, detail)."""
+def healthy(bootstrap: str, timeout_s: float = 5.0, options: dict[str, Any] | None = None) -> tuple[bool, str]:
+    """Ask the broker for cluster metadata, as a client would. Returns (ok, detail).
+
+    ``options`` are extra kafka-python connection options (security protocol, SASL, CA) for a
+    broker that is not plain text, such as the secure stack's."""
     from kafka import KafkaAdminClient
     from kafka.errors import KafkaError
 
@@ -181,6 +199,7 @@ def healthy(bootstrap: str, timeout_s: float = 5.0) -> tuple[bool, str]:
             client_id="newsmon-stack",
             request_timeout_ms=millis,
             bootstrap_timeout_ms=millis,
+            **(options or {}),
         )
     except (KafkaError, OSError, ValueError) as exc:
         return False, f"no connection: {exc}"

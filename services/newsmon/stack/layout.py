@@ -20,6 +20,8 @@ The state folder (``NEWSMON_STATE_DIR``, default ``~/.cache/newsmon``) holds::
     run/
         kafka.pid, elasticsearch.pid   pids of the servers ``up`` started
         stack.lock                 held while ``up`` or ``down`` runs, so two of them do not race
+    secure/                        the secure stack (newsmon.stack.secure): the same layout for its own
+                                   kafka/, elasticsearch/, logs/, run/, plus certs/ and credentials.json
 
 Deleting ``kafka/``, ``elasticsearch/`` (after ``down``) resets the data; deleting ``downloads/``
 forces a fresh download. Nothing else on the machine is written to, except that when newsmon runs

@@ -66,6 +66,28 @@ def topic_specs(settings: Settings) -> list[NewTopic]:
     ]
 
 
+def connect_admin(settings: Settings, **options: Any) -> KafkaAdminClient:
+    """A kafka-python admin client; a broker that refuses us (credentials, TLS, protocol) is a
+    :class:`~newsmon.stream.access.KafkaAccessError` naming the setting to fix, not a bootstrap timeout.
+
+    With TLS or SASL configured, one connection is checked first (a refusal is then known in under a
+    second instead of after kafka-python's bootstrap timeout); a plain-text client checks only after
+    a failure (it is the local stack's case, and a plain-text client meets refusals only there)."""
+    from .access import KafkaAccessError, refusal
+
+    if settings.kafka_security_protocol.upper() != "PLAINTEXT":
+        reason = refusal(settings)
+        if reason is not None:
+            raise KafkaAccessError(reason)
+    try:
+        return KafkaAdminClient(**options, **kafka_python_options(settings))
+    except KafkaError as exc:
+        reason = refusal(settings)
+        if reason is not None:
+            raise KafkaAccessError(reason) from None
+        raise exc
+
+
 def ensure_topics(settings: Settings, replication_factor: int | None = None) -> list[str]:
     """Create missing topics; returns the names created.
 
@@ -73,7 +95,7 @@ def ensure_topics(settings: Settings, replication_factor: int | None = None) -> 
     ``max_message_bytes`` is raised to it: a topic created by an older newsmon (or by hand) with
     the broker's 1 MB default would otherwise refuse the enriched copy of a long article.
     """
-    admin = KafkaAdminClient(client_id="newsmon-admin", request_timeout_ms=30_000, **kafka_python_options(settings))
+    admin = connect_admin(settings, client_id="newsmon-admin", request_timeout_ms=30_000)
     try:
         existing = set(admin.list_topics())
         _raise_message_limits(admin, settings, [t.name for t in topic_specs(settings) if t.name in existing])
@@ -103,14 +125,18 @@ def _raise_message_limits(admin: KafkaAdminClient, settings: Settings, names: li
         return  # no permission to read configs: leave the topics as they are
     too_small = []
     for name, configs in (described.get("topic") or {}).items():  # kafka-python 3: {"topic": {name: {key: {...}}}}
+        # No entries at all: this user may not read the topic's configs (a worker under ACLs); leave it.
         value = (configs.get("max.message.bytes") or {}).get("value")
-        if value is None or int(value) < settings.max_message_bytes:
+        if value is not None and int(value) < settings.max_message_bytes:
             too_small.append(name)
     if too_small:
-        admin.alter_configs([
-            ConfigResource(ConfigResourceType.TOPIC, name, configs={"max.message.bytes": str(settings.max_message_bytes)})
-            for name in too_small
-        ])
+        try:
+            admin.alter_configs([
+                ConfigResource(ConfigResourceType.TOPIC, name, configs={"max.message.bytes": str(settings.max_message_bytes)})
+                for name in too_small
+            ])
+        except KafkaError:
+            return  # no permission to change configs: the operator's setup job owns them
 
 
 def kafka_is_unavailable(exc: BaseException) -> bool:
