@@ -220,9 +220,20 @@ EXAMPLE_SECRET_PREFIX = "change-me"
 def refuse_example_secrets(settings: Settings) -> None:
     """A secret still set to a placeholder of deploy/.env.example (``change-me...``) is refused: a
     deployment started from the example unchanged would run with passwords anyone can read in git."""
+    from urllib.parse import unquote, urlsplit
+
     for name in type(settings).model_fields:
         value = getattr(settings, name)
-        if isinstance(value, SecretStr) and value.get_secret_value().lower().startswith(EXAMPLE_SECRET_PREFIX):
+        if isinstance(value, SecretStr):
+            secret = value.get_secret_value()
+        elif name == "es_url":  # a password may come inside the URL: https://user:password@host
+            try:
+                secret = unquote(urlsplit(value).password or "")
+            except ValueError:
+                secret = ""
+        else:
+            continue
+        if secret.lower().startswith(EXAMPLE_SECRET_PREFIX):
             raise ConfigError(
                 f"{ENV_PREFIX}{name.upper()} still holds the placeholder of .env.example ('change-me...'): "
                 "set it to a secret of your own (e.g. `openssl rand -hex 32`)."

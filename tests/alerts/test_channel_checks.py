@@ -205,3 +205,29 @@ def test_the_rule_book_skips_a_record_that_is_now_invalid_with_one_line_saying_w
         "ignoring unreadable alert rule 'objects': channels.0: the email address 'a@b.org\\r\\nBcc: c@d.org' contains a "
         "line break: write one plain address, e.g. email:desk@example.org",
     ]
+
+
+def test_a_change_the_rule_book_cannot_read_drops_the_rule_instead_of_keeping_the_old_version():
+    from cryptography.fernet import Fernet, MultiFernet
+
+    from newsmon.alerts.rulebook import encode
+
+    book = RuleBook(SETTINGS, MultiFernet([Fernet(Fernet.generate_key())]))
+    active = AlertRule(name="r", query="harbour", channels=["kafka"])
+    book.apply(*encode(active))
+    assert book.get("r") is not None
+    # Its owner disabled it from a machine with another key: the worker cannot read the change...
+    disabled = active.model_copy(update={"enabled": False})
+    book.apply(*encode(disabled, MultiFernet([Fernet(Fernet.generate_key())])))
+    assert book.get("r") is None and book.undecryptable == {"r"}  # ...so the rule stops, it does not go on enabled
+    book.apply(*encode(active))
+    assert book.get("r") is not None and not book.undecryptable
+    inward = {**active.to_record(), "channels": ["webhook:http://127.0.0.1:9200/x"]}
+    book.apply(b"r", json.dumps(inward).encode())
+    assert book.get("r") is None  # an invalid change does not leave the earlier version running either
+
+
+def test_a_rule_names_at_most_twenty_channels():
+    with pytest.raises(ValueError, match="at most 20"):
+        AlertRule(name="many", query="harbour", channels=[f"email:desk{n}@example.org" for n in range(21)])
+    assert len(AlertRule(name="some", query="harbour", channels=[f"email:desk{n}@example.org" for n in range(20)]).channels) == 20

@@ -114,3 +114,16 @@ def test_thousands_of_secrets_are_one_trie_longest_first():
     assert r.redact("abcdefghi abcdefg abcdxyz abcde") == "***i ***g ***z abcde"
     r.add("later-added-secret")  # compiled again on the next use
     assert r.redact("later-added-secret") == "***"
+
+
+def test_the_probes_answer_with_every_string_redacted():
+    # /healthz and /readyz answer without a token and quote recent errors: their body goes through this.
+    from newsmon.ops import redact
+    from newsmon.stream.app import _redacted
+
+    redact.register("probe-secret-value-1234")
+    body = {"recent_errors": [{"message": "login failed with probe-secret-value-1234", "where": {"offset": 7}}],
+            "degraded_reason": "POST http://user:pw-123456@127.0.0.1/services/T0/B0/hook-secret failed", "ready": True}
+    shown = _redacted(body)
+    assert "probe-secret-value-1234" not in repr(shown) and "pw-123456" not in repr(shown) and "hook-secret" not in repr(shown)
+    assert shown["recent_errors"][0]["where"] == {"offset": 7} and shown["ready"] is True

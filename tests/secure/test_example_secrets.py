@@ -26,6 +26,12 @@ def test_a_change_me_secret_is_refused_with_one_sentence_naming_the_variable(nam
     assert "change-me-newsmon-password" not in message  # the value itself is not repeated
 
 
+def test_a_change_me_password_inside_the_elasticsearch_url_is_refused_too():
+    with pytest.raises(ConfigError, match="^NEWSMON_ES_URL still holds the placeholder"):
+        load_settings({"NEWSMON_ES_URL": "https://newsmon:change-me-newsmon-password@es:9200"})
+    assert load_settings({"NEWSMON_ES_URL": "https://newsmon:a-real-one@es:9200"}).es_url.endswith("@es:9200")
+
+
 def test_real_secrets_and_unset_ones_load():
     settings = load_settings({"NEWSMON_ES_PASSWORD": "s3cret-not-a-placeholder", "NEWSMON_API_TOKEN": ""})
     assert settings.es_password.get_secret_value() == "s3cret-not-a-placeholder"

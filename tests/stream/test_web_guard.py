@@ -151,11 +151,18 @@ def test_bodies_over_the_limit_are_refused_with_413():
                     yield b" " * 65536  # 5 MiB without a Content-Length
 
             streamed = await server.request("POST", "/alerts/rules/x/test", content=chunks(), headers=auth)
-            return big_rule, streamed
 
-    big_rule, streamed = run(scenario())
+            async def rule_chunks():
+                for _ in range(4):
+                    yield b" " * 50_000  # 200 kB of rule, chunked: over the rule limit, under the article one
+
+            chunked_rule = await server.request("POST", "/alerts/rules", content=rule_chunks(), headers=auth)
+            return big_rule, streamed, chunked_rule
+
+    big_rule, streamed, chunked_rule = run(scenario())
     assert big_rule.status_code == 413 and "at most" in big_rule.json()["error"]
     assert streamed.status_code == 413
+    assert chunked_rule.status_code == 413 and "65,536" in chunked_rule.json()["error"]
 
 
 @pytest.mark.parametrize("host", ["0.0.0.0", "10.0.0.5", "::", "worker.internal"])

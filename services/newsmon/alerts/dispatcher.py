@@ -368,6 +368,9 @@ class AlertDispatcher:
 
     async def recover(self) -> int:
         """Deliver what a previous run claimed but did not finish; re-queue digest entries."""
+        moved = await self.ledger.migrate(self.book.rules())
+        if moved:
+            log.info("moved %d alert records written before channels were stored without secrets", moved)
         count = 0
         for status in (PENDING, QUEUED):
             for doc in await self.ledger.find(status):

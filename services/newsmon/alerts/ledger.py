@@ -17,6 +17,7 @@ errors go through the redaction layer.
 from __future__ import annotations
 
 import hashlib
+import hmac
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -42,18 +43,24 @@ def alert_id(rule: AlertRule, story_id: str) -> str:
     return hashlib.sha256(seed.encode()).hexdigest()[:24]
 
 
-def channel_key(channel: Channel) -> str:
+def channel_key(channel: Channel, rule: AlertRule) -> str:
     """How ``news-alerts`` names a channel: ``channel.name`` when nothing of it is secret, else its
-    display form and a fingerprint of the whole (``slack:https://hooks.slack.com/services/***#3f2a…``)."""
+    display form and a fingerprint of the whole (``slack:https://hooks.slack.com/services/***#3f2a…``).
+
+    The fingerprint is an HMAC under the rule's own secret, not a plain hash: whoever reads
+    ``news-alerts`` (Kibana users) sees everything of the channel but the masked part, and could
+    otherwise try short passwords or tokens against an unkeyed hash until one fits.
+    """
     if channel.display == channel.name:
         return channel.name
-    return f"{channel.display}#{hashlib.sha256(channel.name.encode()).hexdigest()[:16]}"
+    mac = hmac.new(rule.secret.get_secret_value().encode(), channel.name.encode(), hashlib.sha256).hexdigest()
+    return f"{channel.display}#{mac[:16]}"
 
 
 def find_channel(rule: AlertRule, key: str) -> Channel | None:
-    """The channel of ``rule`` a stored record names (records older than channel_key hold the name itself)."""
+    """The channel of ``rule`` a stored record names."""
     for channel in rule.channels:
-        if key in (channel_key(channel), channel.name):
+        if key == channel_key(channel, rule):
             return channel
     return None
 
@@ -72,11 +79,11 @@ class AlertRecord:
 
     @property
     def doc_id(self) -> str:
-        return alert_delivery_id(self.alert.id, channel_key(self.channel))
+        return alert_delivery_id(self.alert.id, channel_key(self.channel, self.rule))
 
     def document(self) -> dict[str, Any]:
         _, doc = alert_delivery_document(
-            self.alert, channel=channel_key(self.channel), channel_type=self.channel.type, status=self.status,
+            self.alert, channel=channel_key(self.channel, self.rule), channel_type=self.channel.type, status=self.status,
             error=redact(self.error) if self.error else None, attempts=self.attempts, delivered_at=self.delivered_at,
         )
         return doc
@@ -107,6 +114,39 @@ class AlertLedger:
             elif status != 409:  # 409: someone (an earlier delivery of this story) has it already
                 raise RuntimeError(f"news-alerts refused {record.doc_id}: {item['create'].get('error')}")
         return claimed
+
+    async def migrate(self, rules: Sequence[AlertRule]) -> int:
+        """Move records written before :func:`channel_key` under the ids it gives; how many moved.
+
+        Those records hold a channel's whole name (a Slack path, userinfo, a token) in ``_id`` and
+        ``channel``. Left where they are, they would keep the secret in the open, a ``pending``
+        one would be delivered again at every restart (recovery saves under the new id), and a
+        story alerted before the upgrade could be claimed again under the new id. Run once at
+        start, before recovery and before any article.
+        """
+        es = self.es.options(ignore_status=404)  # no index yet: nothing to move
+        moved = 0
+        for rule in rules:
+            for channel in rule.channels:
+                key = channel_key(channel, rule)
+                if key == channel.name:
+                    continue  # nothing of it is secret: the id did not change
+                await es.indices.refresh(index=self.alias)
+                response = await es.search(index=self.alias, size=1000, query={"bool": {"filter": [
+                    {"term": {"rule": rule.name}}, {"term": {"channel": channel.name}}]}})
+                hits = response.get("hits", {}).get("hits", [])
+                if not hits:
+                    continue
+                operations: list[dict[str, Any]] = []
+                for hit in hits:
+                    doc = {**hit["_source"], "channel": key}
+                    if doc.get("error"):
+                        doc["error"] = redact(doc["error"])
+                    operations += [{"index": {"_index": self.alias, "_id": alert_delivery_id(doc["alert_id"], key)}}, doc,
+                                   {"delete": {"_index": hit["_index"], "_id": hit["_id"]}}]
+                await self.es.bulk(operations=operations, refresh="true")
+                moved += len(hits)
+        return moved
 
     async def save(self, record: AlertRecord) -> None:
         """Overwrite a record with its new state (sent, failed, ...)."""

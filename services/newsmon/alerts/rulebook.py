@@ -88,14 +88,19 @@ class RuleBook:
         self.undecryptable: set[str] = set()  # rules whose latest record no configured key opens
 
     def apply(self, key: bytes | None, value: bytes | None) -> None:
-        """Apply one record of the rules topic. A bad record is logged and skipped, never fatal."""
+        """Apply one record of the rules topic. A bad record is logged and skipped, never fatal.
+
+        Skipping fails closed: the rule's earlier version is dropped too. A change that cannot be
+        read (sealed under another key, now invalid) may have been the rule's disabling or the
+        removal of a channel; going on with the old version would do what its owner undid.
+        """
         if key is None:
             return
         name = key.decode("utf-8", "replace")
         self.version += 1
         self.undecryptable.discard(name)
+        self._rules.pop(name, None)
         if value is None:
-            self._rules.pop(name, None)
             return
         try:
             data = json.loads(value)

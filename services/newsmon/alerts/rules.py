@@ -36,6 +36,7 @@ from newsmon.rules import Query, QueryError, parse_query
 ChannelType = Literal["webhook", "slack", "email", "kafka"]
 CHANNEL_TYPES: tuple[str, ...] = ("webhook", "slack", "email", "kafka")
 NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$"
+MAX_CHANNELS = 20  # a rule names a few targets; each may be resolved when the rule is checked
 CHANNEL_FORMS = "webhook:URL, slack:URL, email:ADDRESS, kafka[:TOPIC]"
 MIN_SECRET_BYTES = 16
 _TOPIC_NAME = re.compile(r"^[A-Za-z0-9._-]{1,249}$")
@@ -204,7 +205,7 @@ class AlertRule(BaseModel):
 
     name: str = Field(pattern=NAME_PATTERN)
     query: str
-    channels: list[Channel] = Field(min_length=1)
+    channels: list[Channel] = Field(min_length=1, max_length=MAX_CHANNELS)
     enabled: bool = True
     digest_s: float | None = Field(default=None, gt=0)  # group alerts over this window into one message
     throttle_per_hour: int | None = Field(default=None, ge=1)  # at most this many messages an hour

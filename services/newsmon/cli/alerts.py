@@ -25,15 +25,25 @@ from .common import article_input_options, err_console, fail, input_defaults, ou
 from .terminal import escape
 
 
-def _rules():
+def _rules(writing: bool = False):
+    """The rules on the topic. A rule sealed under a key this command lacks is named: a change written
+    now would be sealed under another key than the workers' and ignored by them."""
     settings = get_settings()
     try:
         ensure_topics(settings)
-        return settings, read_rules(settings)
+        book = read_rules(settings)
     except SecretKeyError as exc:
         fail(str(exc))
     except Exception as exc:  # noqa: BLE001 - an unreachable broker raises several types
         fail(f"cannot read alert rules from Kafka at {settings.kafka_bootstrap}: {exc}. Is the stack up (`newsmon stack up`)?")
+    if book.undecryptable:
+        names = ", ".join(sorted(book.undecryptable))
+        problem = (f"{len(book.undecryptable)} rule(s) on {settings.alert_rules_topic} are sealed with a key this command "
+                   f"does not have ({names})")
+        if writing:
+            fail(f"{problem}: set NEWSMON_SECRET_KEY to the workers' key (docs/security.md#secrets) and run this again")
+        err_console.print(f"[yellow]warning:[/] {escape(problem)}; they are not shown", highlight=False)
+    return settings, book
 
 
 def _write(settings, action) -> None:
@@ -41,8 +51,8 @@ def _write(settings, action) -> None:
         action(writer)
 
 
-def _existing(name: str) -> tuple[object, AlertRule]:
-    settings, book = _rules()
+def _existing(name: str, writing: bool = True) -> tuple[object, AlertRule]:
+    settings, book = _rules(writing)
     rule = book.get(name)
     if rule is None:
         known = ", ".join(r.name for r in book.rules()) or "none yet"
@@ -83,7 +93,7 @@ def add(name, query, channels, digest, throttle, secret, disabled):
             data["secret"] = secret
     except RuleError as exc:
         fail(str(exc))
-    settings, book = _rules()
+    settings, book = _rules(writing=True)
     existing = book.get(name)
     if existing is not None:
         data.setdefault("secret", existing.secret.get_secret_value())
@@ -157,7 +167,7 @@ def test(name, paths, source, published_at, language):
     from newsmon.articles import prepare
     from newsmon.stream.enrichment import build_extractor
 
-    settings, rule = _existing(name)
+    settings, rule = _existing(name, writing=False)
     records = list(validated(read_records(paths, input_defaults(source, published_at, language))))
     articles = [prepare(a, max_body_chars=settings.max_body_chars) for _, a, _ in records if a is not None]
     for origin, _, reason in records:

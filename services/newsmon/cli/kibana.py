@@ -22,6 +22,7 @@ import httpx
 from newsmon.config import get_settings
 
 from .common import err_console, fail, out_console
+from .terminal import escape
 
 KIBANA_MAJOR = 9
 DASHBOARD_ID = "newsmon-dashboard"
@@ -169,7 +170,7 @@ def setup(url, api_key, username, password, space, ca_file, objects_dir, wait):
     errors = result.get("errors") or []
     if errors or not result.get("success", False):
         for line in describe_errors(errors):
-            err_console.print(f"[red]not imported[/] {line}", highlight=False)
+            err_console.print(f"[red]not imported[/] {escape(line)}", highlight=False)
         fail(f"{len(errors)} of {len(objects)} objects were not imported into Kibana {version}")
     out_console.print(f"imported {result.get('successCount', len(objects))} objects into Kibana {version}"
                       f"{f' (space {space})' if space else ''}; dashboard: {base}/app/dashboards#/view/{DASHBOARD_ID}",

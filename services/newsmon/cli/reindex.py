@@ -30,6 +30,7 @@ from newsmon.models import Article
 
 from newsmon.ops.redact import display_url
 from .common import err_console, fail
+from .terminal import escape
 from .es import connect
 
 # Warnings the preparation step records; carried over because the stored body is already prepared.
@@ -70,7 +71,7 @@ async def _index_with_retries(indexer: ArticleIndexer, batch) -> dict[str, str]:
         except IndexUnavailable as exc:
             if attempt == RETRIES:
                 raise
-            err_console.print(f"[yellow]indexing held back ({exc}); retrying in {delay:.0f}s[/]", highlight=False)
+            err_console.print(f"[yellow]indexing held back ({escape(str(exc))}); retrying in {delay:.0f}s[/]", highlight=False)
             await asyncio.sleep(delay)
             delay *= 2
     return {}
@@ -129,7 +130,7 @@ def reindex(everything: bool, since: str | None, until: str | None, batch_size: 
     except TransportError as exc:
         fail(f"Elasticsearch at {display_url(settings.es_url)} is not reachable: {exc}")
     for article_id, reason in list(rejected.items())[:10]:
-        err_console.print(f"[red]rejected[/] {article_id}: {reason}", highlight=False)
+        err_console.print(f"[red]rejected[/] {escape(article_id)}: {escape(str(reason))}", highlight=False)
     err_console.print(f"re-derived {done - len(rejected)} of {done} articles with pipeline {PIPELINE_VERSION}"
                       f"{f'; {len(rejected)} rejected' if rejected else ''}", highlight=False)
     if rejected:

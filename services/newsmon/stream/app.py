@@ -40,6 +40,7 @@ from newsmon.models import EnrichedArticle
 from newsmon.net.client import outbound_client
 from newsmon.net.policy import OutboundPolicy
 from newsmon.ops.keys import rule_cipher
+from newsmon.ops.redact import redact
 
 from .deadletter import DeadLetter, SourceMessage
 from .exits import clear_exit
@@ -243,6 +244,17 @@ def _faust_datadir(settings: Settings) -> Path:
         return Path(tempfile.mkdtemp(prefix=f"{settings.worker_id}-faust-"))
 
 
+def _redacted(value: Any) -> Any:
+    """``value`` (JSON-like) with every string through the redaction layer."""
+    if isinstance(value, str):
+        return redact(value)
+    if isinstance(value, dict):
+        return {key: _redacted(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_redacted(item) for item in value]
+    return value
+
+
 def create_app(settings: Settings) -> faust.App:
     check_bind(settings)  # no API key: loopback only (newsmon.stream.web_guard)
     app = faust.App(
@@ -405,10 +417,15 @@ def create_app(settings: Settings) -> faust.App:
         except Exception as exc:  # noqa: BLE001 - see the docstring
             log.debug("consumer lag not measured this round: %r", exc)
 
+    def probe_answer(web, body: dict, status: int = 200):
+        """The probes answer without a token, and their recent errors quote messages and peers'
+        words: every string through the redaction layer, as logs are."""
+        return web.json(_redacted(body), status=status)
+
     @app.page("/healthz")
     async def healthz(web, request):
         """Liveness: the process and its event loop answer."""
-        return web.json(worker.health.as_dict())
+        return probe_answer(web, worker.health.as_dict())
 
     @app.page("/readyz")
     async def readyz(web, request):
@@ -418,7 +435,7 @@ def create_app(settings: Settings) -> faust.App:
         ready = worker.health.model_ready and es_ok and kafka_ok and worker.health.degraded_reason is None
         if worker.health.model_ready and not (es_ok and kafka_ok):
             body["status"] = "degraded"
-        return web.json(body, status=200 if ready else 503)
+        return probe_answer(web, body, status=200 if ready else 503)
 
     @app.page("/metrics")
     async def metrics(web, request):

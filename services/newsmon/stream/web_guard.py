@@ -125,6 +125,15 @@ def guard(settings: Settings) -> Callable[[web.Request, Handler], Awaitable[web.
             limit = MAX_RULE_BYTES if request.path.rstrip("/") == "/alerts/rules" else MAX_BODY_BYTES
             if request.content_length is not None and request.content_length > limit:
                 return _refuse(413, f"the body is {request.content_length:,} bytes; this endpoint takes at most {limit:,}")
+            if request.content_length is None and has_body:
+                # Chunked: no length to check up front. Read it here (aiohttp stops at client_max_size and
+                # keeps what it read for the handler) and measure what actually came.
+                try:
+                    size = len(await request.read())
+                except web.HTTPRequestEntityTooLarge:
+                    size = MAX_BODY_BYTES + 1
+                if size > limit:
+                    return _refuse(413, f"the body is over {limit:,} bytes, the most this endpoint takes")
         try:
             response = await handler(request)
         except web.HTTPRequestEntityTooLarge:
