@@ -58,3 +58,18 @@ def test_the_kb_label_survives_a_trimmed_score(extract_text):
 def test_a_people_or_place_name_loses_the_noun_after_it(extract_text):
     found = labels(extract_text("The railway would link farms to a port on the Pacific coast of Peru."))
     assert found.get("Pacific") == "LOC"
+
+
+def test_a_city_the_model_calls_an_organisation_is_a_place_with_its_country_and_no_actor(extract_text):
+    article = extract_text("The Rapid Support Forces hit El Fasher with a wave of drones on Sunday, killing 32 civilians.")
+    assert ("El Fasher", "SDN") in {(p.name, p.country) for p in article.places}
+    assert "El Fasher" not in {a.name for a in article.actors}  # a place, not an organisation
+    hit = [e for e in article.events if e.type == "ASSAULT" and e.target is not None and e.target.name == "El Fasher"]
+    assert hit and hit[0].target.country == "SDN"  # the city hit, in Sudan
+
+
+def test_a_transliteration_without_the_apostrophe_finds_the_place(extract_text):
+    article = extract_text("A Houthi rocket struck a residential neighbourhood in the centre of Marib on Monday, security sources said.")
+    assert ("Ma'rib", "YEM") in {(p.name, p.country) for p in article.places}
+    (event,) = [e for e in article.events if e.type == "ASSAULT"]
+    assert event.target is not None and event.target.country == "YEM"

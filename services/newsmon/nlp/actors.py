@@ -134,8 +134,8 @@ class ActorResolver:
             self._country_record(iso3, actors).add(ent)
             return
         if ent.label_ == "ORG":
-            if self.gazetteer is not None and len(ent) == 1 and self.gazetteer.has(text):
-                return  # a place the model took for an organisation ("Idlib"): the places step has it
+            if self.gazetteer is not None and self.gazetteer.misread_as_organisation(text, len(ent)):
+                return  # a place the model took for an organisation ("Idlib", "El Fasher"): the places step has it
             name = text[4:] if text.lower().startswith("the ") else text
             record = actors.setdefault(slug(name), ActorRecord(slug(name), name, "organization"))
             record.add(ent)

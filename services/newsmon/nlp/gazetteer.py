@@ -18,6 +18,8 @@ from .knowledge import KnowledgeBase, get_knowledge, normalize
 # Alternate names (Kiev/Kyiv, Bombay/Mumbai) are indexed for big cities only: they are the ones
 # news names in several ways, and indexing all 34,000 cities' would cost seconds at start-up.
 ALTERNATE_NAMES_FROM = 200_000
+MISREAD_CITY_POPULATION = 100_000  # a several-word ORG that is also the name of a city this big is the city
+_APOSTROPHES = re.compile("['\u2018\u2019\u02bc\u02bf\u02be`]")
 _LATIN_NAME = re.compile(r"^[A-Z][A-Za-z'\-]+(?: [A-Za-z'\-]+){0,3}$")
 
 
@@ -44,7 +46,12 @@ class Gazetteer:
             if place.population >= ALTERNATE_NAMES_FROM:
                 names.update(a for a in city.get("alternatenames") or () if _LATIN_NAME.match(a))
             for name in names:
-                index[normalize(name)].append(place)
+                key = normalize(name)
+                index[key].append(place)
+                # Transliterations drop the apostrophe of an Arabic 'ayn or hamza: Ma'rib is written Marib.
+                bare = _APOSTROPHES.sub("", key)
+                if bare != key:
+                    index[bare].append(place)
         for extra in kb.extra_places:
             place = GeoPlace(extra.name, extra.country, extra.lat, extra.lon, 10**9)
             for name in (extra.name, *extra.aliases):
@@ -61,6 +68,14 @@ class Gazetteer:
 
     def has(self, name: str) -> bool:
         return normalize(name) in self._index
+
+    def misread_as_organisation(self, text: str, words: int) -> bool:
+        """Whether an ORG span of the model is a place: one word the gazetteer knows ("Idlib"), or up to
+        three naming a city of :data:`MISREAD_CITY_POPULATION` people or more ("El Fasher")."""
+        candidates = self._index.get(normalize(text))
+        if not candidates:
+            return False
+        return words == 1 or (words <= 3 and max(p.population for p in candidates) >= MISREAD_CITY_POPULATION)
 
     def lookup(self, name: str, prefer: Collection[str] = ()) -> GeoPlace | None:
         """The place ``name`` most likely means; countries in ``prefer`` win ties of name."""

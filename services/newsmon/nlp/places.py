@@ -42,7 +42,7 @@ class PlaceResolver:
             if found:
                 self._record(places, found)
         for ent in doc.ents:
-            misread = ent.label_ == "ORG" and len(ent) == 1 and self.gazetteer.has(ent.text)  # "Idlib" as ORG
+            misread = ent.label_ == "ORG" and self.gazetteer.misread_as_organisation(ent.text, len(ent))  # "Idlib", "El Fasher"
             if (ent.label_ not in PLACE_LABELS and not misread) or self.kb.country_of(ent.text):
                 continue
             if self.kb.known(ent.text):
