@@ -20,10 +20,16 @@ def labels(article, field: str = "body") -> dict[str, str]:
         ("The first phase in Kebbi and Bayelsa reached 800,000 children.", "Bayelsa"),
         ("The shelling hit villages north of Goma overnight.", "Goma"),
         ("Grain terminals in Odesa were hit twice last week.", "Odesa"),
+        ("The rebels pushed south after seizing Goma on Tuesday.", "Goma"),
+        ("Gunmen killed nine farmers in a raid on a village in Kogi State, police said.", "Kogi State"),
     ],
 )
 def test_places_used_as_places(extract_text, sentence, place):
     assert labels(extract_text(sentence)).get(place) == "GPE"
+
+
+def test_a_person_named_like_a_city_after_another_verb_stays_a_person(extract_text):
+    assert labels(extract_text("Voters in the primary backed Jackson on Tuesday.")).get("Jackson") != "GPE"
 
 
 def test_a_place_name_without_a_place_context_keeps_the_model_label(extract_text):

@@ -70,6 +70,10 @@ _PLAIN_PLACE_NOUNS = frozenset({"province", "region", "city", "town", "district"
 # Labels a place name can get from the model after "in", "near"...: a person after "in" is rare, an
 # organisation is not ("in NATO"), so only PERSON is taken for a place there without the gazetteer.
 _LOCATIVE_STRONG = frozenset({"in", "near", "outside", "around", "towards", "toward", "into", "inside", "throughout"})
+# Verbs whose object is a place when the gazetteer knows the name: "after seizing Goma", "shelled Kharkiv".
+# Not "attack" or "hit" (people and organisations are attacked too) nor "visit" or "leave" (Jackson, Obama).
+_PLACE_OBJECT_VERBS = frozenset({"seize", "capture", "control", "enter", "shell", "bombard", "besiege", "encircle",
+                                 "surround", "storm", "overrun", "retake", "recapture", "liberate", "evacuate", "flee"})
 # Last words of a name that make it a building or site, not an organisation that acts.
 _FACILITY_NOUNS = frozenset({"hotel", "hospital", "airport", "camp", "base", "airbase", "stadium", "mosque", "church",
                              "cathedral", "market", "bridge", "crossing", "steelworks", "plant", "palace", "square",
@@ -262,6 +266,8 @@ class EntityResolver:
             return True
         if after is not None and after.is_lower and after.lower_ in _PLAIN_PLACE_NOUNS:
             return True
+        if ent.label_ == "PERSON" and len(ent) >= 2 and ent[-1].lower_ in _PLAIN_PLACE_NOUNS:
+            return True  # "Kogi State", "Bono Region": no person's name ends in a place noun
         if after is not None and after.text == "," and ent.end + 1 < len(doc):
             nxt = doc[ent.end + 1 : ent.end + 4]
             words = [t.lower_ for t in nxt]
@@ -317,6 +323,9 @@ class EntityResolver:
             return True  # "the city of Nottingham", "north of Goma"
         if after is not None and after.is_lower and after.lower_ in _PLACE_NOUNS:
             return True  # "the Arequipa region", "Rakhine state"
+        if (ent.root.dep_ in ("dobj", "obj") and ent.root.head.pos_ == "VERB"
+                and ent.root.head.lemma_.lower() in _PLACE_OBJECT_VERBS):
+            return True  # "after seizing Goma", "rebels' claim to control Goma"
         # coordinated with a place: "Casablanca and Marrakesh", "Kebbi and Bayelsa"
         if before is not None and before.lower_ in ("and", "or", ",") and any(end == ent.start - 1 for _, end in places):
             return True
