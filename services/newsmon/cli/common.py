@@ -31,6 +31,21 @@ def fail(message: str, code: int = 1) -> NoReturn:
     raise exit_
 
 
+def user_file_problem(exc: BaseException) -> str | None:
+    """The sentence for a mistake in a file the user gives newsmon (topics, knowledge base), or None.
+
+    Any command that builds the extractor reads both; one wording here for all of them and the worker.
+    """
+    from newsmon.nlp.knowledge import KnowledgeError
+    from newsmon.rules import TopicFileError
+
+    if isinstance(exc, TopicFileError):
+        return f"the topics file has errors, fix them (`newsmon topics validate` lists them) and run again:\n{exc}"
+    if isinstance(exc, KnowledgeError):
+        return f"the knowledge base cannot be read: {exc}"
+    return None
+
+
 def query_elasticsearch(settings, index: str, call: Callable[[], Any]) -> Any:
     """Run a search against ``index``; turn the usual failures into messages that say what to do."""
     from elasticsearch import ApiError, TransportError

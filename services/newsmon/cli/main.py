@@ -81,6 +81,14 @@ def main() -> None:
     except ConfigError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(2)
+    except ValueError as exc:  # a topics file or knowledge base with mistakes, read by whichever command needs it
+        from .common import user_file_problem
+
+        problem = user_file_problem(exc)
+        if problem is None:
+            raise
+        click.echo(f"error: {problem}", err=True)
+        sys.exit(2)
 
 
 if __name__ == "__main__":

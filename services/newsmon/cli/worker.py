@@ -11,7 +11,7 @@ from newsmon.config import Settings, get_settings
 from newsmon.index import templates
 
 from newsmon.ops.redact import display_url
-from .common import err_console, fail
+from .common import err_console, fail, user_file_problem
 
 
 def install_indices(settings: Settings, timeout: float) -> None:
@@ -84,13 +84,10 @@ def check_configuration(settings: Settings) -> None:
 
     try:
         TopicSet.load(settings.topics_file)
-    except TopicFileError as exc:
-        fail(f"the topics file has errors, fix them (`newsmon topics validate` lists them) and start again:\n{exc}")
-    if settings.knowledge_dir is not None:  # the shipped files are checked by the tests; a user's may not be
-        try:
+        if settings.knowledge_dir is not None:  # the shipped files are checked by the tests; a user's may not be
             load_knowledge(settings.knowledge_dir)
-        except KnowledgeError as exc:
-            fail(f"the knowledge base cannot be read: {exc}")
+    except (TopicFileError, KnowledgeError) as exc:
+        fail(user_file_problem(exc) or str(exc))
 
 
 def check_secrets(settings: Settings) -> None:
