@@ -43,7 +43,7 @@ from newsmon.articles import PreparedArticle, prepare, validate_article
 from newsmon.articles.reading import text_to_record
 from newsmon.models import EnrichedArticle
 
-from .event_scoring import CodedEvent, EventQuality, gold_event, predicted_event
+from .event_scoring import CodedEvent, EventQuality, Score, gold_event, predicted_event
 from .knowledge import normalize
 
 # OntoNotes (spaCy) labels -> CoNLL-2003 classes. Numbers, dates, money... are not CoNLL entities.
@@ -96,35 +96,6 @@ class EvalDoc:
         if self.published is not None:
             record["published_at"] = datetime(self.published.year, self.published.month, self.published.day, 12, tzinfo=timezone.utc)
         return prepare(validate_article(record), max_body_chars=10_000_000)
-
-
-@dataclass
-class Score:
-    tp: int = 0
-    fp: int = 0
-    fn: int = 0
-
-    @property
-    def precision(self) -> float:
-        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
-
-    @property
-    def recall(self) -> float:
-        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
-
-    @property
-    def f1(self) -> float:
-        p, r = self.precision, self.recall
-        return 2 * p * r / (p + r) if p + r else 0.0
-
-    def add(self, other: Score) -> None:
-        self.tp += other.tp
-        self.fp += other.fp
-        self.fn += other.fn
-
-    def as_dict(self) -> dict[str, float | int]:
-        return {"precision": round(self.precision, 4), "recall": round(self.recall, 4), "f1": round(self.f1, 4),
-                "tp": self.tp, "fp": self.fp, "fn": self.fn}
 
 
 @dataclass

@@ -110,7 +110,9 @@ def dyad_agrees(gold: CodedEvent, pred: CodedEvent) -> bool:
 
 
 @dataclass
-class Counts:
+class Score:
+    """True and false positives and misses, and the precision, recall and F1 they give (every score of eval)."""
+
     tp: int = 0
     fp: int = 0
     fn: int = 0
@@ -127,6 +129,11 @@ class Counts:
     def f1(self) -> float:
         p, r = self.precision, self.recall
         return 2 * p * r / (p + r) if p + r else 0.0
+
+    def add(self, other: Score) -> None:
+        self.tp += other.tp
+        self.fp += other.fp
+        self.fn += other.fn
 
     def as_dict(self) -> dict[str, float | int]:
         return {"precision": round(self.precision, 4), "recall": round(self.recall, 4), "f1": round(self.f1, 4),
@@ -154,9 +161,9 @@ class Share:
 class EventQuality:
     """Accumulates sentence after sentence; :meth:`as_dict` is the report."""
 
-    roots: dict[str, Counts] = field(default_factory=dict)
-    overall: Counts = field(default_factory=Counts)
-    dyad: Counts = field(default_factory=Counts)
+    roots: dict[str, Score] = field(default_factory=dict)
+    overall: Score = field(default_factory=Score)
+    dyad: Score = field(default_factory=Score)
     target_when_found: Share = field(default_factory=Share)  # right root found, gold has a target: has one
     target_correct: Share = field(default_factory=Share)  # ... and it is the gold target's country
     target_of_gold: Share = field(default_factory=Share)  # every gold event with a target: found with one
@@ -203,8 +210,8 @@ class EventQuality:
                 self.dyad.fn += g is not None
                 self.dyad.fp += p is not None
 
-    def _root(self, root: str) -> Counts:
-        return self.roots.setdefault(root, Counts())
+    def _root(self, root: str) -> Score:
+        return self.roots.setdefault(root, Score())
 
     def as_dict(self) -> dict[str, Any]:
         return {
