@@ -35,6 +35,7 @@ from newsmon.ops.redact import redact
 from .rules import AlertRule, Channel
 
 PENDING, QUEUED, HELD, SENT, FAILED = "pending", "queued", "held", "sent", "failed"
+MIGRATE_PAIRS_PER_QUERY = 200  # (rule, channel) pairs per search when moving old records: two clauses each
 
 
 def alert_id(rule: AlertRule, story_id: str) -> str:
@@ -124,21 +125,26 @@ class AlertLedger:
         story alerted before the upgrade could be claimed again under the new id. Run once at
         start, before recovery and before any article.
         """
+        legacy = {(rule.name, channel.name): channel_key(channel, rule)
+                  for rule in rules for channel in rule.channels if channel_key(channel, rule) != channel.name}
+        if not legacy:
+            return 0  # no channel hides anything: no id changed
         es = self.es.options(ignore_status=404)  # no index yet: nothing to move
+        pairs = list(legacy)
         moved = 0
-        for rule in rules:
-            for channel in rule.channels:
-                key = channel_key(channel, rule)
-                if key == channel.name:
-                    continue  # nothing of it is secret: the id did not change
-                await es.indices.refresh(index=self.alias)
-                response = await es.search(index=self.alias, size=1000, query={"bool": {"filter": [
-                    {"term": {"rule": rule.name}}, {"term": {"channel": channel.name}}]}})
+        await es.indices.refresh(index=self.alias)
+        for at in range(0, len(pairs), MIGRATE_PAIRS_PER_QUERY):
+            query = {"bool": {"minimum_should_match": 1, "should": [
+                {"bool": {"filter": [{"term": {"rule": rule}}, {"term": {"channel": name}}]}}
+                for rule, name in pairs[at:at + MIGRATE_PAIRS_PER_QUERY]]}}
+            while True:  # every hit moves out of the query's reach, so this ends
+                response = await es.search(index=self.alias, size=1000, query=query)
                 hits = response.get("hits", {}).get("hits", [])
                 if not hits:
-                    continue
+                    break
                 operations: list[dict[str, Any]] = []
                 for hit in hits:
+                    key = legacy[(hit["_source"]["rule"], hit["_source"]["channel"])]
                     doc = {**hit["_source"], "channel": key}
                     if doc.get("error"):
                         doc["error"] = redact(doc["error"])
