@@ -117,6 +117,25 @@ class Settings(BaseModel):
     # Several keys, comma-separated, newest first, rotate it (docs/security.md).
     secret_key: SecretStr | None = None
 
+    # --- feeds (docs/feeds.md): what `newsmon feeds run` polls and how politely
+    feeds_topic: str = "news.feeds"  # compacted: the feed list (key = feed name)
+    feeds_state_topic: str = "news.feeds.state"  # compacted: per-feed poll state (ETag, last poll, counts, errors)
+    feeds_seen_topic: str = "news.feeds.seen"  # canonical URLs already published, kept for feeds_dedup_days
+    feeds_dedup_days: float = Field(default=30.0, gt=0)  # how long a URL seen once is not published again
+    feeds_user_agent: str = "newsmon/0.1 (news monitor; +https://github.com/newsmon/newsmon)"
+    feeds_default_interval_s: float = Field(default=600.0, ge=10)  # a new feed's poll interval (feeds add --interval)
+    feeds_min_interval_s: float = Field(default=60.0, ge=1)  # adaptive polling never goes below this...
+    feeds_max_interval_s: float = Field(default=6 * 3600.0, ge=60)  # ...nor above this
+    feeds_host_concurrency: int = Field(default=2, ge=1)  # requests in flight to one host
+    feeds_host_delay_s: float = Field(default=1.0, ge=0)  # minimum time between two request starts to one host
+    feeds_concurrency: int = Field(default=32, ge=1)  # requests in flight in all
+    feeds_connect_timeout_s: float = Field(default=5.0, gt=0)
+    feeds_read_timeout_s: float = Field(default=15.0, gt=0)
+    feeds_max_redirects: int = Field(default=5, ge=0)
+    feeds_max_feed_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)  # a feed or sitemap larger than this is cut
+    feeds_max_page_bytes: int = Field(default=5 * 1024 * 1024, ge=1024)  # a page larger than this is cut, flagged
+    feeds_metrics_port: int = 6067  # the poller's /metrics (0: none); bound to web_host
+
     # --- local stack
     kafka_version: str = "4.4.0"
     es_version: str = "9.5.4"
