@@ -134,6 +134,7 @@ class Settings(BaseModel):
     feeds_max_redirects: int = Field(default=5, ge=0)
     feeds_max_feed_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)  # a feed or sitemap larger than this is cut
     feeds_max_page_bytes: int = Field(default=5 * 1024 * 1024, ge=1024)  # a page larger than this is cut, flagged
+    feeds_extract_processes: int = Field(default=0, ge=0)  # processes reading page text (0: one per core)
     feeds_metrics_port: int = 6067  # the poller's /metrics (0: none); bound to web_host
 
     # --- local stack

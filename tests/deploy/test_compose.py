@@ -23,7 +23,7 @@ from newsmon.config import Settings
 DEPLOY = Path(__file__).resolve().parents[2] / "deploy"
 COMPOSE = yaml.safe_load((DEPLOY / "docker-compose.yml").read_text())
 SERVICES = COMPOSE["services"]
-LONG_RUNNING = ("kafka", "elasticsearch", "kibana", "worker")
+LONG_RUNNING = ("kafka", "elasticsearch", "kibana", "worker", "feeds")
 ONE_SHOT = ("certs", "kafka-tls", "setup", "elasticsearch-users")
 VARIABLE = re.compile(r"\$\{([A-Z_][A-Z0-9_]*)(?::?[-?][^}]*)?\}")
 

@@ -23,17 +23,17 @@ from __future__ import annotations
 
 import json
 import logging
-import time
 from dataclasses import dataclass
 
 from cryptography.fernet import InvalidToken, MultiFernet
-from kafka import KafkaConsumer, KafkaProducer, TopicPartition
+from kafka import KafkaProducer
 from pydantic import ValidationError
 
 from newsmon.config import Settings
 from newsmon.ops import redact
 from newsmon.ops.keys import rule_cipher
 from newsmon.rules import Query
+from newsmon.stream.follow import read_topic_to_end
 from newsmon.stream.kafka import kafka_python_options
 
 from .rules import AlertRule, problems, rule_context, validate_rule
@@ -148,28 +148,8 @@ def encode(rule: AlertRule, cipher: MultiFernet | None = None) -> tuple[bytes, b
 def read_rules(settings: Settings, timeout_s: float = 10) -> RuleBook:
     """Read the rules topic to its current end."""
     book = RuleBook(settings, rule_cipher(settings))
-    consumer = KafkaConsumer(enable_auto_commit=False, **kafka_python_options(settings))
-    try:
-        partitions = [TopicPartition(settings.alert_rules_topic, p)
-                      for p in sorted(consumer.partitions_for_topic(settings.alert_rules_topic) or [])]
-        if not partitions:
-            return book
-        consumer.assign(partitions)
-        consumer.seek_to_beginning(*partitions)
-        end = consumer.end_offsets(partitions)
-        remaining = {tp for tp in partitions if end[tp] > 0}
-        deadline = time.monotonic() + timeout_s
-        while remaining and time.monotonic() < deadline:
-            for tp, records in consumer.poll(timeout_ms=100).items():
-                for record in records:
-                    book.apply(record.key, record.value)
-                if consumer.position(tp) >= end[tp]:
-                    remaining.discard(tp)
-        if remaining:
-            raise TimeoutError(f"could not read {settings.alert_rules_topic} to its end in {timeout_s:.0f}s")
-        return book
-    finally:
-        consumer.close()
+    read_topic_to_end(settings, settings.alert_rules_topic, book.apply, timeout_s)
+    return book
 
 
 class RuleWriter:

@@ -45,13 +45,18 @@ ROWS = [
 @click.option("--rules", default=1000, show_default=True, help="Active alert rules during the run.")
 @click.option("--seed", default=7, show_default=True, help="Corpus seed (same seed, same texts).")
 @click.option("--no-stack", is_flag=True, help="Only the in-process measurements (no Kafka, no Elasticsearch).")
+@click.option("--feeds", "feeds", is_flag=True,
+              help="Measure the feed poller instead (200 feeds of 20 items on a local site) beside extraction.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object with every figure.")
-def bench(articles, latency_articles, rules, seed, no_stack, as_json):
+def bench(articles, latency_articles, rules, seed, no_stack, feeds, as_json):
     """Measure newsmon against the raw spaCy ceiling, in one run on the local stack."""
     from newsmon.bench.runner import run
 
     logging.getLogger("kafka").setLevel(logging.ERROR)
     settings = get_settings()
+    if feeds:
+        _feeds_bench(settings, as_json)
+        return
     if not no_stack:
         from newsmon.stack import StackError, up
 
@@ -77,3 +82,33 @@ def bench(articles, latency_articles, rules, seed, no_stack, as_json):
     stages = result.figures.get("worker_stage_seconds")
     if stages:
         out_console.print("worker, mean seconds per batch by stage: " + ", ".join(f"{k} {v:.3f}" for k, v in stages.items()))
+
+
+FEED_ROWS = [
+    ("feeds", "feeds polled", "{:.0f}"),
+    ("items_published", "  articles published", "{:.0f}"),
+    ("items_failed", "  items or feeds failed", "{:.0f}"),
+    ("poller_items_per_s", "poller: articles per second", "{:.1f}"),
+    ("poller_cpu_s_per_item", "  CPU seconds per article", "{:.4f}"),
+    ("extract_docs_per_s_one_process", "extraction, 1 process (articles/s)", "{:.1f}"),
+    ("extract_cpu_s_per_doc", "  CPU seconds per article", "{:.4f}"),
+    ("extract_docs_per_s_all_cores", "extraction, all worker cores (articles/s)", "{:.1f}"),
+    ("ratio_poller_to_extraction", "poller / extraction, articles per second", "{:.1f}"),
+    ("ratio_cpu_per_item_extraction_to_poller", "extraction / poller, CPU per article", "{:.1f}"),
+]
+
+
+def _feeds_bench(settings, as_json: bool) -> None:
+    from newsmon.bench.feeds import run_feeds_bench
+
+    figures = run_feeds_bench(settings, echo=lambda line: err_console.print(line, highlight=False))
+    if as_json:
+        click.echo(json.dumps(figures))
+        return
+    table = Table(title="newsmon bench --feeds")
+    table.add_column("measure")
+    table.add_column("value", justify="right")
+    for key, label, fmt in FEED_ROWS:
+        value = figures.get(key)
+        table.add_row(label, "-" if value is None else fmt.format(value))
+    out_console.print(table)

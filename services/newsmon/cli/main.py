@@ -23,6 +23,7 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "eval": ("newsmon.cli.eval:eval_command", "Score extraction against annotated data, beside the raw model."),
     "topics": ("newsmon.cli.topics:topics", "List, check and validate configured topics."),
     "alerts": ("newsmon.cli.alerts:alerts", "Manage keyword alert rules."),
+    "feeds": ("newsmon.cli.feeds:feeds", "Feeds and sitemaps to poll, and the poller that brings their articles in."),
     "status": ("newsmon.cli.status:status", "Show the stack, the worker, consumer lag, last-minute throughput and the last errors."),
     "events": ("newsmon.cli.events:events", "List extracted events, filtered by actor, country, type, topic, date."),
     "es": ("newsmon.cli.es:es", "Install or upgrade Elasticsearch index templates and aliases."),

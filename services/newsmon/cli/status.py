@@ -73,7 +73,7 @@ def render(report: StatusReport) -> RenderableType:
     )
     return Group(
         heading, "", render_stack(report), "", render_worker(report), "", render_lag(report), "",
-        render_throughput(report), "", render_errors(report),
+        render_throughput(report), "", render_errors(report), "", render_feeds(report),
     )
 
 
@@ -176,6 +176,28 @@ def render_errors(report: StatusReport) -> RenderableType:
     for when, what, error, where in rows:
         table.add_row(escape(_short_time(when)), escape(what), escape(error), escape(where))
     return Group(table, *_problems(e.problems))
+
+
+def render_feeds(report: StatusReport) -> RenderableType:
+    f = report.feeds
+    if f.error:
+        return Group(Text("feeds", style="italic"), *_problems([f.error]))
+    if not f.feeds and not f.pollers:
+        return Text("feeds: none (add one with `newsmon feeds add URL`)", style="dim")
+    statuses = ", ".join(f"{n} {s}" for s, n in sorted(f.by_status.items()))
+    lines: list[RenderableType] = [Text.from_markup(
+        f"[bold]feeds[/]  {f.feeds} ({escape(statuses)}), {f.items_new} articles published")]
+    alive = [p for p in f.pollers if p.alive]
+    if not alive:
+        lines.append(Text.from_markup("  [yellow]no poller is running[/]: start one with `newsmon feeds run`"))
+    for p in f.pollers:
+        state = "[green]alive[/]" if p.alive else "[yellow]gone[/]"
+        lines.append(Text.from_markup(f"  poller {escape(p.id)} {state}, last heartbeat {p.age_s:.0f} s ago, "
+                                      f"{p.items_new} articles since it started"))
+    for feed in f.failing:
+        lines.append(Text.from_markup(f"  [red]feed {escape(feed.name)}[/] failed {feed.failures} time(s) in a row: "
+                                      f"{escape(feed.last_error or '?')}"))
+    return Group(*lines)
 
 
 def _problems(problems: list[str]) -> list[RenderableType]:

@@ -36,6 +36,7 @@ from urllib.parse import urlsplit
 
 from newsmon.config import Settings
 from newsmon.ops.redact import display_url, redact, register_settings
+from newsmon.ops.feeds_status import FeedsPart, feeds_status
 
 WINDOW_S = 60  # "the last minute"
 RECENT = 5  # how many dead letters and failed alerts to show
@@ -207,6 +208,7 @@ class StatusReport:
     lag: LagPart
     throughput: ThroughputPart
     errors: ErrorsPart
+    feeds: FeedsPart = field(default_factory=FeedsPart)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -218,6 +220,7 @@ class StatusReport:
             "lag": self.lag.as_dict(),
             "throughput": self.throughput.as_dict(),
             "errors": self.errors.as_dict(),
+            "feeds": self.feeds.as_dict(),
         }
 
 
@@ -228,15 +231,17 @@ def gather_status(settings: Settings, timeout_s: float = DEFAULT_TIMEOUT_S) -> S
     """The whole report. Never raises; each source gets about ``timeout_s`` seconds."""
     started = time.monotonic()
     generated_at = _now_iso()
-    with ThreadPoolExecutor(max_workers=4, thread_name_prefix="newsmon-status") as pool:
+    with ThreadPoolExecutor(max_workers=5, thread_name_prefix="newsmon-status") as pool:
         stack = pool.submit(stack_status, settings, timeout_s)
         worker = pool.submit(worker_status, settings, timeout_s)
         kafka = pool.submit(kafka_findings, settings, timeout_s)
         es = pool.submit(elasticsearch_findings, settings, timeout_s)
+        feeds = pool.submit(feeds_status, settings, timeout_s)
         stack_part = _settled(stack, lambda reason: StackPart(error=reason), settings)
         worker_part = _settled(worker, lambda reason: WorkerPart(_worker_url(settings), False, error=reason), settings)
         kafka_part = _settled(kafka, KafkaFindings.unavailable_for(settings), settings)
         es_part = _settled(es, ElasticsearchFindings.unavailable, settings)
+        feeds_part = _settled(feeds, lambda reason: FeedsPart(error=reason), settings)
     return StatusReport(
         generated_at=generated_at,
         took_s=round(time.monotonic() - started, 2),
@@ -258,6 +263,7 @@ def gather_status(settings: Settings, timeout_s: float = DEFAULT_TIMEOUT_S) -> S
             failed_alerts=es_part.failed_alerts,
             problems=[*kafka_part.errors_problems, *es_part.errors_problems],
         ),
+        feeds=feeds_part,
     )
 
 

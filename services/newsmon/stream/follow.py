@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Callable
 
 from newsmon.config import Settings
 
-from .kafka import aiokafka_options
+from .kafka import aiokafka_options, kafka_python_options
 
 log = logging.getLogger(__name__)
 
@@ -51,3 +52,33 @@ async def follow_topic(settings: Settings, topic: str, on_record: OnRecord, caug
                     caught_up.set()
     finally:
         await consumer.stop()
+
+
+def read_topic_to_end(settings: Settings, topic: str, on_record: OnRecord, timeout_s: float = 30.0) -> None:
+    """Replay ``topic`` from its beginning to its current end into ``on_record``, once (for the CLI and
+    the feed poller; a missing topic is empty). A TimeoutError if the end is not reached in ``timeout_s``."""
+    from kafka import KafkaConsumer, TopicPartition
+
+    millis = int(min(timeout_s, 30.0) * 1000)
+    consumer = KafkaConsumer(enable_auto_commit=False, request_timeout_ms=max(millis, 5000), bootstrap_timeout_ms=millis,
+                             **kafka_python_options(settings))
+    try:
+        partitions = [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic) or [])]
+        if not partitions:
+            return
+        consumer.assign(partitions)
+        consumer.seek_to_beginning(*partitions)
+        end = consumer.end_offsets(partitions)
+        remaining = {tp for tp in partitions if end[tp] > 0}
+        deadline = time.monotonic() + timeout_s
+        while remaining and time.monotonic() < deadline:
+            for tp, records in consumer.poll(timeout_ms=100).items():
+                for record in records:
+                    on_record(record.key, record.value)
+            for tp in list(remaining):
+                if consumer.position(tp) >= end[tp]:
+                    remaining.discard(tp)
+        if remaining:
+            raise TimeoutError(f"could not read {topic} to its end in {timeout_s:.0f}s")
+    finally:
+        consumer.close()

@@ -63,6 +63,12 @@ def topic_specs(settings: Settings) -> list[NewTopic]:
         NewTopic(settings.alert_rules_topic, 1, 1, topic_configs={"cleanup.policy": "compact", **size}),
         # Story signatures only matter while a copy can still arrive: keep a week.
         NewTopic(settings.stories_topic, 1, 1, topic_configs={"retention.ms": str(7 * 24 * 3600 * 1000), **size}),
+        # The poller's memory (newsmon.feeds.store): the feed list and poll states for ever, the URLs
+        # already published for as long as they are de-duplicated.
+        NewTopic(settings.feeds_topic, 1, 1, topic_configs={"cleanup.policy": "compact", **size}),
+        NewTopic(settings.feeds_state_topic, 1, 1, topic_configs={"cleanup.policy": "compact", **size}),
+        NewTopic(settings.feeds_seen_topic, 1, 1, topic_configs={
+            "cleanup.policy": "compact,delete", "retention.ms": str(int(settings.feeds_dedup_days * 24 * 3600 * 1000)), **size}),
     ]
 
 
