@@ -9,6 +9,7 @@ Last-Modified so conditional GET answers 304, and the misbehaviours a poller mus
 ``/gz/<path>``              the file at <path>, gzip-encoded (Content-Encoding: gzip)
 ``/redirect/<n>``           a chain of n redirects ending on /articles/harbour-quay.html
 ``/loop/a``, ``/loop/b``    redirect to each other
+``/away?to=<url>``          redirects to <url> (anywhere: each hop must pass the outbound policy)
 ``/flaky/<key>``            503 with Retry-After: 1 the first time for each key, then a page
 ``/busy/<key>``             429 with Retry-After: 120, always
 ``/hang``                   accepts the request and never answers (until the server closes)
@@ -33,7 +34,7 @@ import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
@@ -162,6 +163,8 @@ class _Handler(BaseHTTPRequestHandler):
         elif parts[0] == "redirect" and len(parts) == 2 and parts[1].isdigit():
             hops = int(parts[1])
             self._redirect(record, f"/redirect/{hops - 1}" if hops > 1 else "/articles/harbour-quay.html")
+        elif path == "/away":
+            self._redirect(record, parse_qs(urlsplit(self.path).query).get("to", ["/"])[0])
         elif parts[0] == "loop" and len(parts) == 2:
             self._redirect(record, "/loop/b" if parts[1] == "a" else "/loop/a")
         elif parts[0] == "flaky" and len(parts) == 2:

@@ -241,7 +241,7 @@ class Fetcher:
                 state.next_start = self._clock() + state.delay_s
             yield
 
-    async def _load_robots(self, robots: str) -> tuple[int, bytes] | None:
+    async def _load_robots(self, robots: str) -> tuple[int, bytes] | str:
         """robots.txt through the same client and limits, redirects followed (RFC 9309: at least five)."""
         try:
             answer = await self._follow(robots, kind="feed", cap=MAX_ROBOTS_BYTES, conditional={},
@@ -251,7 +251,7 @@ class Fetcher:
                 return exc.status, b""
             if exc.kind == "content_type":
                 return 200, b""  # answered, but not with rules: nothing is disallowed
-            return None
+            return exc.reason
         return answer.status, answer.content
 
     # --- requests --------------------------------------------------------------------------
@@ -306,9 +306,11 @@ class Fetcher:
     async def _check_robots(self, url: str) -> None:
         rules = await self.robots.rules_for(url)
         if not rules.allows(url, self.robots.token):
-            why = "" if rules.why == "rules" else f" (robots.txt is {rules.why}: nothing is fetched for an hour)"
-            raise FetchError("robots", f"{self._shown(url)} is disallowed by its site's robots.txt for "
-                                       f"{self.robots.token}{why}", retryable=rules.why != "rules")
+            if rules.why == "rules":
+                raise FetchError("robots", f"{self._shown(url)} is disallowed by its site's robots.txt for "
+                                           f"{self.robots.token}")
+            raise FetchError("robots", f"{self._shown(url)} is not fetched: its site's robots.txt {rules.why}, "
+                                       "which counts as disallowing everything for an hour (RFC 9309)", retryable=True)
         crawl_delay = rules.crawl_delay(self.robots.token)
         if crawl_delay:
             state = self._host(host_of(url))

@@ -23,8 +23,8 @@ from protego import Protego
 MAX_ROBOTS_BYTES = 512 * 1024
 CACHE_S = 3600.0
 
-# (status, body) of robots.txt after redirects; None when the host did not answer at all.
-Loader = Callable[[str], Awaitable[tuple[int, bytes] | None]]
+# (status, body) of robots.txt after redirects; or, when the host did not answer at all, why (one phrase).
+Loader = Callable[[str], Awaitable[tuple[int, bytes] | str]]
 
 
 def product_token(user_agent: str) -> str:
@@ -44,7 +44,7 @@ class RobotsRules:
     rules: Protego | None
     allow_all: bool
     fetched_at: float
-    why: str  # "rules", "unavailable (404)", "unreachable (503)", "unreachable"
+    why: str  # "rules", or what the robots.txt request did: "answered 404", "could not be fetched (...)"
 
     def allows(self, url: str, token: str) -> bool:
         if self.rules is None:
@@ -58,17 +58,17 @@ class RobotsRules:
         return float(delay) if delay is not None else None
 
 
-def rules_from(answer: tuple[int, bytes] | None, now: float) -> RobotsRules:
-    """RFC 9309's reading of one robots.txt answer."""
-    if answer is None:
-        return RobotsRules(None, False, now, "unreachable")
+def rules_from(answer: tuple[int, bytes] | str, now: float) -> RobotsRules:
+    """RFC 9309's reading of one robots.txt answer (a string: no answer, and why)."""
+    if isinstance(answer, str):
+        return RobotsRules(None, False, now, f"could not be fetched ({answer})")
     status, body = answer
     if 200 <= status < 300:
         text = body[:MAX_ROBOTS_BYTES].decode("utf-8", errors="replace")
         return RobotsRules(Protego.parse(text), True, now, "rules")
     if 400 <= status < 500 and status != 429:
-        return RobotsRules(None, True, now, f"unavailable ({status})")
-    return RobotsRules(None, False, now, f"unreachable ({status})")
+        return RobotsRules(None, True, now, f"answered {status}")
+    return RobotsRules(None, False, now, f"answered {status}")
 
 
 class RobotsCache:
