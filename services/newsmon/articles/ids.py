@@ -3,33 +3,18 @@
 from __future__ import annotations
 
 import hashlib
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-# Query parameters that change per share or campaign but not the article.
-_TRACKING_PREFIXES = ("utm_", "fbclid", "gclid", "mc_", "ocid", "cmpid", "ref", "taid", "ito")
+from newsmon.feeds.urls import canonical
 
 ID_LENGTH = 32
 
 
 def canonical_url(url: str) -> str:
-    """Normalise a URL so two links to the same article compare equal.
-
-    Lower-cases scheme and host, drops ``www.``, the fragment, default ports, tracking
-    parameters and a trailing slash, and sorts the remaining query parameters.
-    """
-    parts = urlsplit(url.strip())
-    scheme = (parts.scheme or "http").lower()
-    if scheme == "https":
-        scheme = "http"  # the same article is served on both
-    host = (parts.hostname or "").lower().removeprefix("www.")
-    if parts.port and parts.port not in (80, 443):
-        host = f"{host}:{parts.port}"
-    query = sorted(
-        (k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
-        if not k.lower().startswith(_TRACKING_PREFIXES)
-    )
-    path = parts.path.rstrip("/") or "/"
-    return urlunsplit((scheme, host, path, urlencode(query), ""))
+    """Normalise a URL so two links to the same article compare equal: :func:`newsmon.feeds.urls.canonical`,
+    the one normaliser, shared with the feed poller's de-duplication (scheme and host lower-cased,
+    ``https`` as ``http``, no ``www.``, fragment, default port, tracking parameters and trailing slash
+    dropped, query sorted)."""
+    return canonical(url)
 
 
 def _digest(*parts: str) -> str:

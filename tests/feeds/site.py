@@ -1,0 +1,266 @@
+"""The local news site the feed tests fetch from: a real HTTP server on 127.0.0.1, never the internet.
+
+It serves the files in tests/fixtures/feeds/ (made-up wire stories and the feeds and sitemaps that
+link to them; ``{{base}}`` in a file becomes the server's base URL), each with an ETag and a
+Last-Modified so conditional GET answers 304, and the misbehaviours a poller must survive:
+
+==========================  ========================================================================
+``/robots.txt``             disallows ``/private/`` (or answers 404 / 503: ``FeedSite(robots=...)``)
+``/gz/<path>``              the file at <path>, gzip-encoded (Content-Encoding: gzip)
+``/redirect/<n>``           a chain of n redirects ending on /articles/harbour-quay.html
+``/loop/a``, ``/loop/b``    redirect to each other
+``/away?to=<url>``          redirects to <url> (anywhere: each hop must pass the outbound policy)
+``/flaky/<key>``            503 with Retry-After: 1 the first time for each key, then a page
+``/busy/<key>``             429 with Retry-After: 120, always
+``/hang``                   accepts the request and never answers (until the server closes)
+``/huge.html``              a 30 MB HTML page (``HUGE_BYTES``)
+``/slow/<name>``            /articles/<name> after :data:`SLOW_S` (so requests overlap)
+``/docs/annual-report.pdf`` a PDF, linked from feeds/rss.xml
+anything else               404
+==========================  ========================================================================
+
+Every request is logged (:class:`Request`: path, headers, start and end times, requests in flight when
+it started), so tests can check per-host concurrency and the delay between starts. Use it as a
+context manager, or through the ``feed_site`` fixture (tests/feeds/conftest.py; other folders can
+import :func:`feed_site` from here into their conftest).
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import threading
+import time
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "feeds"
+HUGE_BYTES = 30 * 1024 * 1024
+SLOW_S = 0.3
+LAST_MODIFIED = "Tue, 01 Dec 2026 12:00:00 GMT"
+TYPES = {
+    ".xml": "application/xml; charset=utf-8", ".json": "application/feed+json; charset=utf-8",
+    ".html": "text/html; charset=utf-8", ".txt": "text/plain; charset=utf-8", ".pdf": "application/pdf",
+}
+# Files served under another type than their extension's, as real sites do.
+TYPE_OVERRIDES = {
+    "feeds/rss.xml": "application/rss+xml; charset=utf-8", "feeds/atom.xml": "application/atom+xml; charset=utf-8",
+    "feeds/rdf.xml": "application/rdf+xml", "feeds/tracking-b.xml": "text/xml",
+}
+
+
+def render(relative: str, base: str) -> bytes:
+    """A fixture file as the site serves it (``{{base}}`` replaced); tests parse the same bytes offline."""
+    data = (FIXTURES / relative).read_bytes()
+    return data.replace(b"{{base}}", base.rstrip("/").encode()) if relative.endswith((".xml", ".json", ".html")) else data
+
+
+@dataclass
+class Request:
+    path: str  # with the query
+    headers: dict[str, str]  # names lower-cased
+    started: float  # time.monotonic() when the request line was read
+    in_flight: int  # requests being answered at that moment, this one included
+    finished: float | None = None
+    status: int | None = None
+
+
+@dataclass
+class _State:
+    log: list[Request] = field(default_factory=list)
+    in_flight: int = 0
+    max_in_flight: int = 0
+    flaky_seen: set[str] = field(default_factory=set)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    stop: threading.Event = field(default_factory=threading.Event)
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server: "_Server"
+
+    def log_message(self, *args) -> None:  # quiet: the request log is the record
+        pass
+
+    def do_GET(self) -> None:
+        state = self.server.state
+        with state.lock:
+            state.in_flight += 1
+            state.max_in_flight = max(state.max_in_flight, state.in_flight)
+            record = Request(self.path, {k.lower(): v for k, v in self.headers.items()}, time.monotonic(),
+                             state.in_flight)
+            state.log.append(record)
+        try:
+            self._route(record)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the client stopped reading (a size cap, a timeout): expected
+        finally:
+            with state.lock:
+                state.in_flight -= 1
+                record.finished = time.monotonic()
+
+    # --- answers -----------------------------------------------------------------------------
+
+    def _send(self, record: Request, status: int, body: bytes = b"", headers: dict[str, str] | None = None) -> None:
+        record.status = status
+        self.send_response(status)
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def _redirect(self, record: Request, location: str) -> None:
+        self._send(record, 302, b"", {"Location": location})
+
+    def _file(self, record: Request, relative: str, *, gzipped: bool = False) -> None:
+        path = (FIXTURES / relative).resolve()
+        if not relative or FIXTURES not in path.parents or not path.is_file():
+            self._send(record, 404, b"<html><body><h1>Not found</h1></body></html>", {"Content-Type": "text/html"})
+            return
+        body = render(relative, self.server.base_url)
+        etag = '"' + hashlib.sha1(body).hexdigest()[:16] + ('-gz"' if gzipped else '"')
+        headers = {"Content-Type": TYPE_OVERRIDES.get(relative, TYPES.get(path.suffix, "application/octet-stream")),
+                   "ETag": etag, "Last-Modified": LAST_MODIFIED}
+        match = self.headers.get("If-None-Match")
+        if (match and etag in [m.strip() for m in match.split(",")]) or \
+                (not match and self.headers.get("If-Modified-Since") == LAST_MODIFIED):
+            self._send(record, 304, b"", {"ETag": etag, "Last-Modified": LAST_MODIFIED})
+            return
+        if gzipped:
+            body = gzip.compress(body)
+            headers["Content-Encoding"] = "gzip"
+        self._send(record, 200, body, headers)
+
+    def _huge(self, record: Request) -> None:
+        head = b"<!DOCTYPE html><html lang='en'><head><title>A very long page</title></head><body><article>"
+        filler = b"<p>" + b"Filler text of a page far larger than any article. " * 20 + b"</p>\n"
+        record.status = 200
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(HUGE_BYTES))
+        self.end_headers()
+        self.wfile.write(head)
+        sent = len(head)
+        while sent < HUGE_BYTES and not self.server.state.stop.is_set():
+            chunk = filler[:HUGE_BYTES - sent]
+            self.wfile.write(chunk)
+            sent += len(chunk)
+
+    def _route(self, record: Request) -> None:
+        path = urlsplit(self.path).path
+        parts = path.strip("/").split("/")
+        state = self.server.state
+        if path == "/robots.txt" and self.server.robots != "file":
+            status = int(self.server.robots)
+            self._send(record, status, b"no robots here", {"Content-Type": "text/plain"})
+        elif parts[0] == "gz" and len(parts) > 1:
+            self._file(record, "/".join(parts[1:]), gzipped=True)
+        elif parts[0] == "redirect" and len(parts) == 2 and parts[1].isdigit():
+            hops = int(parts[1])
+            self._redirect(record, f"/redirect/{hops - 1}" if hops > 1 else "/articles/harbour-quay.html")
+        elif path == "/away":
+            self._redirect(record, parse_qs(urlsplit(self.path).query).get("to", ["/"])[0])
+        elif parts[0] == "loop" and len(parts) == 2:
+            self._redirect(record, "/loop/b" if parts[1] == "a" else "/loop/a")
+        elif parts[0] == "flaky" and len(parts) == 2:
+            with state.lock:
+                first = parts[1] not in state.flaky_seen
+                state.flaky_seen.add(parts[1])
+            if first:
+                self._send(record, 503, b"busy", {"Retry-After": "1", "Content-Type": "text/plain"})
+            else:
+                self._file(record, "articles/rail-strike.html")
+        elif parts[0] == "busy":
+            self._send(record, 429, b"slow down", {"Retry-After": "120", "Content-Type": "text/plain"})
+        elif path == "/hang":
+            state.stop.wait(120)  # answers nothing; the client's timeout ends it
+        elif path == "/huge.html":
+            self._huge(record)
+        elif parts[0] == "slow" and len(parts) == 2:
+            time.sleep(SLOW_S)
+            self._file(record, f"articles/{parts[1]}")
+        else:
+            self._file(record, path.lstrip("/"))
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    state: _State
+    base_url: str
+    robots: str
+
+    def handle_error(self, request, client_address) -> None:
+        import sys
+
+        if not isinstance(sys.exc_info()[1], (ConnectionResetError, BrokenPipeError)):
+            super().handle_error(request, client_address)  # a client hanging up is no error of the site
+
+
+class FeedSite:
+    """The test site, listening on 127.0.0.1 on a free port until :meth:`close`."""
+
+    def __init__(self, *, robots: str = "file"):
+        self._server = _Server(("127.0.0.1", 0), _Handler)
+        self._server.state = _State()
+        self._server.robots = robots  # "file", or a status such as "404" or "503"
+        self.host = "127.0.0.1"
+        self.port = self._server.server_address[1]
+        self.base_url = f"http://{self.host}:{self.port}"
+        self._server.base_url = self.base_url
+        self._thread = threading.Thread(target=self._server.serve_forever, name="feed-site", daemon=True)
+        self._thread.start()
+
+    @property
+    def allowed_hosts(self) -> str:
+        """The NEWSMON_ALLOWED_HOSTS value that lets newsmon reach this site (and only it)."""
+        return f"{self.host}:{self.port}"
+
+    def url(self, path: str) -> str:
+        return self.base_url + "/" + path.lstrip("/")
+
+    def render(self, relative: str) -> bytes:
+        return render(relative, self.base_url)
+
+    @property
+    def log(self) -> list[Request]:
+        with self._server.state.lock:
+            return list(self._server.state.log)
+
+    def requests(self, prefix: str = "/") -> list[Request]:
+        """Logged requests whose path starts with ``prefix``."""
+        return [r for r in self.log if r.path.startswith(prefix)]
+
+    @property
+    def max_in_flight(self) -> int:
+        return self._server.state.max_in_flight
+
+    def reset(self) -> None:
+        """Forget the log and the in-flight high-water mark (a test that counts starts with this)."""
+        with self._server.state.lock:
+            self._server.state.log.clear()
+            self._server.state.max_in_flight = self._server.state.in_flight
+
+    def close(self) -> None:
+        self._server.state.stop.set()
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join(5)
+
+    def __enter__(self) -> "FeedSite":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+@pytest.fixture(scope="session")
+def feed_site():
+    """The local news site for the whole session (see the module docstring for what it serves)."""
+    site = FeedSite()
+    yield site
+    site.close()
