@@ -1,5 +1,5 @@
 from newsmon.articles import prepare, validate_article
-from newsmon.articles.prepare import looks_like_html, strip_html
+from newsmon.articles.prepare import HTML_PER_TEXT_CHAR, looks_like_html
 
 
 def test_plain_text_passes_untouched():
@@ -14,6 +14,37 @@ def test_html_is_stripped_and_flagged():
     prepared = prepare(validate_article({"body": body}), max_body_chars=1000)
     assert prepared.article.body == "Storm\n\nWinds hit the coast & ports.\n\nShips stayed in."
     assert prepared.warnings == ("html_stripped",)
+    assert prepared.article.metadata["extraction"] == {"extractor": "trafilatura", "version": "2.3.1", "mode": "balanced", "fallback": None}
+
+
+def test_the_extraction_record_joins_the_producers_metadata_and_plain_text_gets_none():
+    prepared = prepare(validate_article({"body": "<p>One.</p><p>Two.</p>", "metadata": {"feed": "f1"}}), max_body_chars=1000)
+    assert prepared.article.metadata["feed"] == "f1" and prepared.article.metadata["extraction"]["extractor"] == "trafilatura"
+    assert "extraction" not in prepare(validate_article({"body": "One.\n\nTwo."}), max_body_chars=1000).article.metadata
+
+
+def test_a_heading_that_repeats_the_title_is_not_kept_in_the_body():
+    body = "<h1>Storm</h1><p>Winds hit the coast.</p><p>Ships stayed in.</p>"
+    prepared = prepare(validate_article({"title": "Storm", "body": body}), max_body_chars=1000)
+    assert prepared.article.body == "Winds hit the coast.\n\nShips stayed in."
+
+
+def test_an_html_title_becomes_one_line_of_text():
+    prepared = prepare(validate_article({"title": "<b>Storm</b> hits the <i>coast</i>", "body": "Winds."}), max_body_chars=1000)
+    assert prepared.article.title == "Storm hits the coast"
+
+
+def test_markup_without_text_is_kept_as_it_came_and_flagged():
+    body = "<div><script>track()</script><img src='a.png'></div>"
+    prepared = prepare(validate_article({"body": body}), max_body_chars=1000)
+    assert prepared.article.body == body and prepared.warnings == ("html_stripped", "no_text_after_html_strip")
+
+
+def test_html_far_longer_than_the_body_cap_is_cut_before_conversion_and_flagged():
+    body = "<p>Kept paragraph.</p>" + "<div class='x'></div>" * (HTML_PER_TEXT_CHAR * 100 // 20) + "<p>Never read.</p>"
+    prepared = prepare(validate_article({"body": body}), max_body_chars=100)
+    assert prepared.article.body == "Kept paragraph." and prepared.truncated
+    assert prepared.warnings == ("html_stripped", "truncated")
 
 
 def test_long_body_is_truncated_at_a_paragraph_and_flagged():
@@ -29,10 +60,6 @@ def test_content_hash_is_of_the_text_as_received():
     assert a.article.body == b.article.body and a.content_hash != b.content_hash
 
 
-def test_strip_html_drops_the_head_scripts_and_styles():
-    page = "<html><head><title>Site name</title><style>p{}</style></head><body><p>Text</p><script>x()</script></body></html>"
-    assert strip_html(page) == "Text"
-
-
-def test_strip_html_keeps_blocks_apart():
-    assert strip_html("<div>a</div><div>b<br>c</div>") == "a\n\nb\n\nc"
+def test_prose_with_angle_brackets_is_not_html():
+    assert not looks_like_html("Prices rose 3% as x < y for a <while>.")
+    assert looks_like_html("<p>a</p>") and looks_like_html("Text with <b>bold</b> in it")
