@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import signal
 from datetime import datetime, timezone
 from pathlib import Path
@@ -218,12 +219,15 @@ def run(once, names, as_json):
     from newsmon.feeds.fetch import Fetcher
     from newsmon.feeds.poller import Poller, PollerMetrics, extraction_pool
     from newsmon.feeds.store import KafkaStore
-    from newsmon.ops.logs import configure_logging
+    from newsmon.ops import logs
     from newsmon.stream.publisher import ArticlePublisher, PublishError
 
     if names and not once:
         fail("--feed only goes with --once: a running poller polls every feed")
-    configure_logging()
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    for noisy in ("kafka", "httpx", "httpcore", "trafilatura", "htmldate", "charset_normalizer"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    logs.install()  # one line per peer problem per interval, secrets masked
     settings = _prepared()
     try:
         store = KafkaStore(settings)
