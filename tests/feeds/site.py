@@ -38,6 +38,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from newsmon.config import Settings
+
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "feeds"
 HUGE_BYTES = 30 * 1024 * 1024
 SLOW_S = 0.3
@@ -81,6 +83,7 @@ class _State:
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # headers and body are two writes: without this, each answer waits ~40 ms for an ACK
     server: "_Server"
 
     def log_message(self, *args) -> None:  # quiet: the request log is the record
@@ -256,6 +259,14 @@ class FeedSite:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+def site_settings(site: FeedSite, **overrides) -> Settings:
+    """Settings that let newsmon reach ``site`` (and only it: NEWSMON_ALLOWED_HOSTS=127.0.0.1:PORT), with a
+    short host delay (0.05 s) so tests are quick; ``overrides`` are further settings."""
+    values = {"allowed_hosts": site.allowed_hosts, "feeds_host_delay_s": 0.05, "feeds_read_timeout_s": 5.0,
+              "feeds_connect_timeout_s": 2.0}
+    return Settings(**{**values, **overrides})
 
 
 @pytest.fixture(scope="session")

@@ -8,8 +8,7 @@ from datetime import datetime, timedelta, timezone
 from email.utils import format_datetime
 
 import pytest
-from feeds.conftest import site_settings
-from feeds.site import FeedSite
+from feeds.site import FeedSite, site_settings
 
 from newsmon.config import Settings
 from newsmon.feeds.fetch import FetchError, Fetcher, FetchResult, parse_retry_after
@@ -54,7 +53,14 @@ async def test_listed_in_allowed_hosts_the_site_is_reachable_with_our_user_agent
 
 async def test_a_redirect_hop_to_a_refused_address_is_refused(feed_site: FeedSite, settings):
     error = await failure(settings, feed_site.url("/away?to=http://10.1.2.3/feed.xml"), kind="feed")
-    assert error.kind == "policy" and "10.1.2.3 is a private address" in error.reason
+    assert error.kind == "policy"
+    assert error.reason == (f"the redirect of {feed_site.url('/away?to=***')} to http://10.1.2.3/feed.xml is refused: "
+                            "10.1.2.3 is a private address; add it to NEWSMON_ALLOWED_HOSTS if this is intended")
+
+
+async def test_a_redirect_to_a_file_url_is_refused_before_anything_is_read(feed_site: FeedSite, settings):
+    error = await failure(settings, feed_site.url("/away?to=file:///etc/passwd"), kind="feed")
+    assert error.kind == "invalid_url" and "only http and https URLs can be contacted" in error.reason
 
 
 async def test_a_url_that_is_no_http_url_is_one_sentence(settings):
@@ -139,6 +145,19 @@ async def test_429_with_a_long_retry_after_is_raised_for_the_poller_and_holds_th
         assert len(site.requests("/busy/")) == 1  # not retried in the call: 120 s is too long to wait
         assert held.value.kind == "backoff" and held.value.retryable and 100 < held.value.retry_after_s <= 120
         assert site.requests("/feeds/") == []
+
+
+async def test_a_host_held_back_before_its_robots_txt_is_read_is_not_disallowed_for_an_hour():
+    now = [1000.0]
+    with FeedSite() as site:
+        async with Fetcher(site_settings(site, feeds_host_delay_s=0.0), clock=lambda: now[0]) as fetcher:
+            fetcher.push_back("127.0.0.1", 60)  # as a 429 with Retry-After: 60 from a feed on the host would
+            with pytest.raises(FetchError) as held:
+                await fetcher.get(site.url("/feeds/rss.xml"), kind="feed")
+            assert held.value.kind == "backoff" and held.value.retry_after_s == 60
+            now[0] += 61  # the minute is over: robots.txt is asked for now, not an hour later
+            assert (await fetcher.get(site.url("/feeds/rss.xml"), kind="feed")).status == 200
+        assert [r.path for r in site.log] == ["/robots.txt", "/feeds/rss.xml"]
 
 
 def test_retry_after_is_read_as_seconds_or_as_an_http_date():
