@@ -285,3 +285,20 @@ def test_text_falls_back_to_charset_normalizer():
     body = f"<html><body><p>{FRENCH}</p></body></html>".encode("cp1252")
     assert result(body).declared_charset() is None
     assert FRENCH in result(body).text()
+
+
+# --- the generated feeds and pages of benchmarks --------------------------------------------------
+
+async def test_generated_feeds_and_stories_are_distinct_and_parse():
+    from newsmon.feeds.parse import parse_feed
+    from newsmon.feeds.urls import canonical
+
+    with FeedSite(host="127.0.0.2") as site:
+        settings = site_settings(site)
+        async with Fetcher(settings) as fetcher:
+            feeds = [await fetcher.get(site.url(f"/generated/feed-{n}.xml?items=5"), kind="feed") for n in (1, 2)]
+            items = [item for f in feeds for item in parse_feed(f.content, url=f.url).items]
+            page = await fetcher.get(items[0].url, kind="page")
+    assert len({canonical(item.url) for item in items}) == 10
+    assert canonical(items[0].url) == f"http://127.0.0.2:{site.port}/generated/story-1-0.html"
+    assert page.content_type == "text/html" and b"plan 1-0" in page.content
