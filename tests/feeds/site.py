@@ -14,6 +14,7 @@ Last-Modified so conditional GET answers 304, and the misbehaviours a poller mus
 ``/busy/<key>``             429 with Retry-After: 120, always
 ``/hang``                   accepts the request and never answers (until the server closes)
 ``/huge.html``              a 30 MB HTML page (``HUGE_BYTES``)
+``/trickle``                a page sent one byte every 0.2 s (each read is quick, the whole never ends)
 ``/slow/<name>``            /articles/<name> after :data:`SLOW_S` (so requests overlap)
 ``/docs/annual-report.pdf`` a PDF, linked from feeds/rss.xml
 ``/generated/feed-<n>.xml`` an RSS feed of ``?items=`` (20) made-up stories ``/generated/story-<n>-<i>.html``,
@@ -192,6 +193,18 @@ class _Handler(BaseHTTPRequestHandler):
             self.wfile.write(chunk)
             sent += len(chunk)
 
+    def _trickle(self, record: Request) -> None:
+        record.status = 200
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", "100000")
+        self.end_headers()
+        for _ in range(100000):
+            if self.server.state.stop.wait(0.2):
+                return
+            self.wfile.write(b" ")
+            self.wfile.flush()
+
     def _generated(self, record: Request, name: str) -> None:
         numbers = name.split(".")[0].split("-")[1:]
         if not all(number.isdigit() for number in numbers):
@@ -234,6 +247,8 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(record, 429, b"slow down", {"Retry-After": "120", "Content-Type": "text/plain"})
         elif path == "/hang":
             state.stop.wait(120)  # answers nothing; the client's timeout ends it
+        elif path == "/trickle":
+            self._trickle(record)
         elif path == "/huge.html":
             self._huge(record)
         elif parts[0] == "generated" and len(parts) == 2 and (name := parts[1]).startswith(("feed-", "story-")):

@@ -173,6 +173,12 @@ async def test_a_server_that_never_answers_is_a_timeout(feed_site: FeedSite):
     assert error.kind == "timeout" and error.retryable and "did not answer in time" in error.reason
 
 
+async def test_a_server_that_trickles_forever_hits_the_overall_deadline(feed_site: FeedSite):
+    settings = site_settings(feed_site, feeds_connect_timeout_s=0.5, feeds_read_timeout_s=0.5)
+    error = await failure(settings, feed_site.url("/trickle"), kind="page")
+    assert error.kind == "timeout" and "1.5 s in all" in error.reason
+
+
 # --- size and type ---------------------------------------------------------------------------------
 
 async def test_a_30_mb_page_is_cut_at_the_cap_and_marked_truncated(feed_site: FeedSite):
