@@ -14,8 +14,11 @@ Last-Modified so conditional GET answers 304, and the misbehaviours a poller mus
 ``/busy/<key>``             429 with Retry-After: 120, always
 ``/hang``                   accepts the request and never answers (until the server closes)
 ``/huge.html``              a 30 MB HTML page (``HUGE_BYTES``)
+``/trickle``                a page sent one byte every 0.2 s (each read is quick, the whole never ends)
 ``/slow/<name>``            /articles/<name> after :data:`SLOW_S` (so requests overlap)
 ``/docs/annual-report.pdf`` a PDF, linked from feeds/rss.xml
+``/generated/feed-<n>.xml`` an RSS feed of ``?items=`` (20) made-up stories ``/generated/story-<n>-<i>.html``,
+                            for benchmarks: any number of distinct feeds and pages, none stored
 anything else               404
 ==========================  ========================================================================
 
@@ -37,6 +40,8 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+
+from newsmon.config import Settings
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "feeds"
 HUGE_BYTES = 30 * 1024 * 1024
@@ -79,8 +84,45 @@ class _State:
     stop: threading.Event = field(default_factory=threading.Event)
 
 
+PLACES = ("Port Vellin", "Lunebury", "Breck", "Tarrow", "Aldmouth", "Ashford Cross", "Skerra", "Westmark")
+OFFICES = ("harbour authority", "town council", "energy ministry", "rail operator", "port union", "culture office")
+
+
+def generated_feed(n: int, items: int, base: str) -> bytes:
+    """RSS 2.0 with ``items`` made-up stories of feed ``n`` (benchmarks: distinct feeds without fixture files)."""
+    entries = "".join(
+        f"<item><title>{PLACES[(n + i) % len(PLACES)]} {OFFICES[i % len(OFFICES)]} announces plan {n}-{i}</title>"
+        f"<link>{base}/generated/story-{n}-{i}.html?utm_source=feed-{n}</link><guid isPermaLink=\"false\">g-{n}-{i}</guid>"
+        f"<pubDate>Tue, 01 Dec 2026 {i % 24:02d}:{n % 60:02d}:00 GMT</pubDate>"
+        f"<description>Plan {n}-{i} of the {OFFICES[i % len(OFFICES)]}.</description></item>"
+        for i in range(items))
+    return (f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Generated feed {n}</title>'
+            f"<link>{base}/</link><description>Made-up stories for benchmarks.</description>{entries}"
+            "</channel></rss>").encode()
+
+
+def generated_story(n: int, i: int) -> bytes:
+    """A made-up wire story page (with a nav and a footer around it), different for each (n, i)."""
+    place, office, other = PLACES[(n + i) % len(PLACES)], OFFICES[i % len(OFFICES)], PLACES[(n + 3 * i + 1) % len(PLACES)]
+    paragraphs = [
+        f"{place.upper()}, Dec 1 (Newsmon Wire) - The {office} of {place} announced plan {n}-{i} on Tuesday, "
+        f"a programme of {10 + (n * 7 + i) % 90} million crowns to be spent over {2 + i % 5} years.",
+        f"Officials said the plan would be debated with the council of {other} next month, and that a first "
+        f"contract could be signed by the spring if both councils agree.",
+        f"Critics in {other} said the {office} had not explained how the money would be found, and asked for the "
+        "figures to be published before any vote.",
+    ]
+    body = "".join(f"<p>{p}</p>" for p in paragraphs)
+    return (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{place} {office} announces plan '
+            f'{n}-{i}</title><meta property="article:published_time" content="2026-12-01T{i % 24:02d}:00:00Z"></head>'
+            f'<body><nav><a href="/">Home</a> <a href="/world">World</a></nav><article><h1>{place} {office} '
+            f"announces plan {n}-{i}</h1>{body}</article><footer>Copyright 2026 Newsmon Test Wire</footer>"
+            "</body></html>").encode()
+
+
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # headers and body are two writes: without this, each answer waits ~40 ms for an ACK
     server: "_Server"
 
     def log_message(self, *args) -> None:  # quiet: the request log is the record
@@ -151,6 +193,32 @@ class _Handler(BaseHTTPRequestHandler):
             self.wfile.write(chunk)
             sent += len(chunk)
 
+    def _trickle(self, record: Request) -> None:
+        record.status = 200
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", "100000")
+        self.end_headers()
+        for _ in range(100000):
+            if self.server.state.stop.wait(0.2):
+                return
+            self.wfile.write(b" ")
+            self.wfile.flush()
+
+    def _generated(self, record: Request, name: str) -> None:
+        numbers = name.split(".")[0].split("-")[1:]
+        if not all(number.isdigit() for number in numbers):
+            self._send(record, 404, b"not found", {"Content-Type": "text/plain"})
+        elif name.startswith("feed-") and len(numbers) == 1:
+            items = parse_qs(urlsplit(self.path).query).get("items", ["20"])[0]
+            body = generated_feed(int(numbers[0]), int(items) if items.isdigit() else 20, self.server.base_url)
+            self._send(record, 200, body, {"Content-Type": "application/rss+xml; charset=utf-8"})
+        elif name.startswith("story-") and len(numbers) == 2:
+            body = generated_story(int(numbers[0]), int(numbers[1]))
+            self._send(record, 200, body, {"Content-Type": "text/html; charset=utf-8"})
+        else:
+            self._send(record, 404, b"not found", {"Content-Type": "text/plain"})
+
     def _route(self, record: Request) -> None:
         path = urlsplit(self.path).path
         parts = path.strip("/").split("/")
@@ -179,8 +247,12 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(record, 429, b"slow down", {"Retry-After": "120", "Content-Type": "text/plain"})
         elif path == "/hang":
             state.stop.wait(120)  # answers nothing; the client's timeout ends it
+        elif path == "/trickle":
+            self._trickle(record)
         elif path == "/huge.html":
             self._huge(record)
+        elif parts[0] == "generated" and len(parts) == 2 and (name := parts[1]).startswith(("feed-", "story-")):
+            self._generated(record, name)
         elif parts[0] == "slow" and len(parts) == 2:
             time.sleep(SLOW_S)
             self._file(record, f"articles/{parts[1]}")
@@ -204,11 +276,12 @@ class _Server(ThreadingHTTPServer):
 class FeedSite:
     """The test site, listening on 127.0.0.1 on a free port until :meth:`close`."""
 
-    def __init__(self, *, robots: str = "file"):
-        self._server = _Server(("127.0.0.1", 0), _Handler)
+    def __init__(self, *, robots: str = "file", host: str = "127.0.0.1"):
+        """``host``: any loopback address (127.0.0.2, ...), so a benchmark can play several hosts at once."""
+        self._server = _Server((host, 0), _Handler)
         self._server.state = _State()
         self._server.robots = robots  # "file", or a status such as "404" or "503"
-        self.host = "127.0.0.1"
+        self.host = host
         self.port = self._server.server_address[1]
         self.base_url = f"http://{self.host}:{self.port}"
         self._server.base_url = self.base_url
@@ -256,6 +329,14 @@ class FeedSite:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+def site_settings(site: FeedSite, **overrides) -> Settings:
+    """Settings that let newsmon reach ``site`` (and only it: NEWSMON_ALLOWED_HOSTS=127.0.0.1:PORT), with a
+    short host delay (0.05 s) so tests are quick; ``overrides`` are further settings."""
+    values = {"allowed_hosts": site.allowed_hosts, "feeds_host_delay_s": 0.05, "feeds_read_timeout_s": 5.0,
+              "feeds_connect_timeout_s": 2.0}
+    return Settings(**{**values, **overrides})
 
 
 @pytest.fixture(scope="session")

@@ -8,8 +8,7 @@ from datetime import datetime, timedelta, timezone
 from email.utils import format_datetime
 
 import pytest
-from feeds.conftest import site_settings
-from feeds.site import FeedSite
+from feeds.site import FeedSite, site_settings
 
 from newsmon.config import Settings
 from newsmon.feeds.fetch import FetchError, Fetcher, FetchResult, parse_retry_after
@@ -54,7 +53,14 @@ async def test_listed_in_allowed_hosts_the_site_is_reachable_with_our_user_agent
 
 async def test_a_redirect_hop_to_a_refused_address_is_refused(feed_site: FeedSite, settings):
     error = await failure(settings, feed_site.url("/away?to=http://10.1.2.3/feed.xml"), kind="feed")
-    assert error.kind == "policy" and "10.1.2.3 is a private address" in error.reason
+    assert error.kind == "policy"
+    assert error.reason == (f"the redirect of {feed_site.url('/away?to=***')} to http://10.1.2.3/feed.xml is refused: "
+                            "10.1.2.3 is a private address; add it to NEWSMON_ALLOWED_HOSTS if this is intended")
+
+
+async def test_a_redirect_to_a_file_url_is_refused_before_anything_is_read(feed_site: FeedSite, settings):
+    error = await failure(settings, feed_site.url("/away?to=file:///etc/passwd"), kind="feed")
+    assert error.kind == "invalid_url" and "only http and https URLs can be contacted" in error.reason
 
 
 async def test_a_url_that_is_no_http_url_is_one_sentence(settings):
@@ -141,6 +147,19 @@ async def test_429_with_a_long_retry_after_is_raised_for_the_poller_and_holds_th
         assert site.requests("/feeds/") == []
 
 
+async def test_a_host_held_back_before_its_robots_txt_is_read_is_not_disallowed_for_an_hour():
+    now = [1000.0]
+    with FeedSite() as site:
+        async with Fetcher(site_settings(site, feeds_host_delay_s=0.0), clock=lambda: now[0]) as fetcher:
+            fetcher.push_back("127.0.0.1", 60)  # as a 429 with Retry-After: 60 from a feed on the host would
+            with pytest.raises(FetchError) as held:
+                await fetcher.get(site.url("/feeds/rss.xml"), kind="feed")
+            assert held.value.kind == "backoff" and held.value.retry_after_s == 60
+            now[0] += 61  # the minute is over: robots.txt is asked for now, not an hour later
+            assert (await fetcher.get(site.url("/feeds/rss.xml"), kind="feed")).status == 200
+        assert [r.path for r in site.log] == ["/robots.txt", "/feeds/rss.xml"]
+
+
 def test_retry_after_is_read_as_seconds_or_as_an_http_date():
     now = datetime(2026, 12, 1, 12, 0, tzinfo=timezone.utc)
     assert parse_retry_after("7") == 7.0
@@ -152,6 +171,12 @@ def test_retry_after_is_read_as_seconds_or_as_an_http_date():
 async def test_a_server_that_never_answers_is_a_timeout(feed_site: FeedSite):
     error = await failure(site_settings(feed_site, feeds_read_timeout_s=0.5), feed_site.url("/hang"), kind="page")
     assert error.kind == "timeout" and error.retryable and "did not answer in time" in error.reason
+
+
+async def test_a_server_that_trickles_forever_hits_the_overall_deadline(feed_site: FeedSite):
+    settings = site_settings(feed_site, feeds_connect_timeout_s=0.5, feeds_read_timeout_s=0.5)
+    error = await failure(settings, feed_site.url("/trickle"), kind="page")
+    assert error.kind == "timeout" and "1.5 s in all" in error.reason
 
 
 # --- size and type ---------------------------------------------------------------------------------
@@ -266,3 +291,20 @@ def test_text_falls_back_to_charset_normalizer():
     body = f"<html><body><p>{FRENCH}</p></body></html>".encode("cp1252")
     assert result(body).declared_charset() is None
     assert FRENCH in result(body).text()
+
+
+# --- the generated feeds and pages of benchmarks --------------------------------------------------
+
+async def test_generated_feeds_and_stories_are_distinct_and_parse():
+    from newsmon.feeds.parse import parse_feed
+    from newsmon.feeds.urls import canonical
+
+    with FeedSite(host="127.0.0.2") as site:
+        settings = site_settings(site)
+        async with Fetcher(settings) as fetcher:
+            feeds = [await fetcher.get(site.url(f"/generated/feed-{n}.xml?items=5"), kind="feed") for n in (1, 2)]
+            items = [item for f in feeds for item in parse_feed(f.content, url=f.url).items]
+            page = await fetcher.get(items[0].url, kind="page")
+    assert len({canonical(item.url) for item in items}) == 10
+    assert canonical(items[0].url) == f"http://127.0.0.2:{site.port}/generated/story-1-0.html"
+    assert page.content_type == "text/html" and b"plan 1-0" in page.content

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from feeds.conftest import site_settings
-from feeds.site import FeedSite
+from feeds.site import FeedSite, site_settings
 
 from newsmon.feeds.fetch import FetchError, Fetcher
 from newsmon.feeds.robots import RobotsCache, product_token, robots_url, rules_from

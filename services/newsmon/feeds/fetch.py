@@ -247,6 +247,8 @@ class Fetcher:
             answer = await self._follow(robots, kind="feed", cap=MAX_ROBOTS_BYTES, conditional={},
                                         check_robots=False, retry=False)
         except FetchError as exc:
+            if exc.kind == "backoff":
+                raise  # not asked at all (the host's Retry-After runs): nothing to remember for an hour
             if exc.status is not None:
                 return exc.status, b""
             if exc.kind == "content_type":
@@ -259,16 +261,17 @@ class Fetcher:
     def _shown(self, url: str) -> str:
         return display_url(url)
 
-    def _check_url(self, url: str) -> None:
+    def _check_url(self, url: str, first: str) -> None:
+        """The checks made before any request to ``url`` (a hop of ``first``'s redirects, or ``first`` itself)."""
+        what = self._shown(url) if url == first else f"the redirect of {self._shown(first)} to {self._shown(url)}"
         try:
             httpx.URL(url)
         except (httpx.InvalidURL, TypeError) as exc:
-            raise FetchError("invalid_url", f"{url!r} is not a valid URL ({exc})") from None
+            raise FetchError("invalid_url", f"{what} is not a valid URL ({exc})") from None
         try:
             self.policy.check_url(url)
         except OutboundRefused as exc:
-            kind = "policy" if exc.listable else "invalid_url"
-            raise FetchError(kind, exc.sentence(self._shown(url))) from None
+            raise FetchError("policy" if exc.listable else "invalid_url", exc.sentence(what)) from None
 
     async def get(self, url: str, *, kind: Kind, etag: str | None = None,
                   last_modified: str | None = None) -> FetchResult:
@@ -287,13 +290,17 @@ class Fetcher:
         seen = [url]
         current = url
         while True:
-            self._check_url(current)
+            self._check_url(current, url)
             if check_robots:
                 await self._check_robots(current)
             answer = await self._with_retries(current, kind=kind, cap=cap, conditional=conditional, retry=retry)
             if answer.result is not None:
                 return dataclasses.replace(answer.result, redirects=len(seen) - 1, elapsed_s=self._clock() - started)
-            target = str(httpx.URL(current).join(answer.location or ""))
+            try:
+                target = str(httpx.URL(current).join(answer.location or ""))
+            except httpx.InvalidURL:
+                raise FetchError("redirects", f"{self._shown(current)} redirects to {answer.location!r}, "
+                                              "which is not a URL") from None
             if target in seen:
                 raise FetchError("redirects", f"{self._shown(url)} redirects in a loop (back to {self._shown(target)}); "
                                               "check the URL in a browser and use the page it ends on")
