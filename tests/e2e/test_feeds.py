@@ -97,3 +97,8 @@ def test_feeds_become_searchable_articles_once(worker, site):
     states = {f["name"]: f["state"] for f in json.loads(listed.stdout)}
     assert states["wire"]["items_new"] == 3 and states["wire"]["status"] in ("ok", "not_modified")
     assert len(documents(es, settings, site)) == published
+
+    status = newsmon(settings, "status", "--json")
+    feeds_part = json.loads(status.stdout)["feeds"]
+    assert feeds_part["feeds"] == 4 and feeds_part["items_new"] == published and feeds_part["error"] is None
+    assert feeds_part["pollers"] and not any(p["alive"] for p in feeds_part["pollers"])  # --once runs are over

@@ -141,3 +141,23 @@ def test_a_feed_at_loopback_is_refused_without_allowed_hosts(feed_site):
     store, sink = MemoryStore([feed(feed_site, "local", "/feeds/rss.xml")]), ListSink()
     result = poll_all(settings, store, sink)["local"]
     assert result.status == "failed" and "NEWSMON_ALLOWED_HOSTS" in result.error and not feed_site.requests("/feeds/")
+
+
+def test_items_per_feed_and_per_host_reach_the_metrics(feed_site, settings):
+    from prometheus_client import generate_latest
+
+    from newsmon.feeds.poller import PollerMetrics
+
+    metrics = PollerMetrics()
+    store, sink = MemoryStore([feed(feed_site, "wire", "/feeds/rss.xml")]), ListSink()
+
+    async def go():
+        async with Fetcher(settings) as fetcher:
+            await Poller(settings, store, sink, fetcher, metrics=metrics).run_once()
+
+    asyncio.run(go())
+    text = generate_latest(metrics.registry).decode()
+    assert 'newsmon_feed_items_total{feed="wire",result="new"} 3.0' in text
+    assert 'newsmon_feed_items_total{feed="wire",result="skipped"} 1.0' in text
+    assert 'newsmon_feed_host_items_total{host="127.0.0.1",result="new"} 3.0' in text
+    assert 'newsmon_feed_polls_total{feed="wire",status="ok"} 1.0' in text

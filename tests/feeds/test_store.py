@@ -1,4 +1,4 @@
-"""The in-memory store contract (KafkaStore keeps it too; tests/feeds/test_poller_stack.py runs it on Kafka)."""
+"""The in-memory store contract (KafkaStore keeps it too; tests/feeds/test_store_kafka.py runs KafkaStore on the real Kafka)."""
 
 import json
 from datetime import datetime, timedelta, timezone

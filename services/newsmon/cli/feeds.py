@@ -146,8 +146,10 @@ def list_feeds(as_json):
                       f"{state.items_seen} / {state.items_new}", _when(state.next_poll_at) if feed.enabled else "-",
                       escape(state.last_error or "-"))
     out_console.print(table)
-    beats = [b for b in store.beats.values() if not b.stopped]
-    if not beats:
+    from newsmon.ops.feeds_status import ALIVE_WITHIN_S
+
+    now = datetime.now(timezone.utc)
+    if not any(not b.stopped and (now - b.beat_at).total_seconds() <= ALIVE_WITHIN_S for b in store.beats.values()):
         err_console.print("no poller is running: start one with `newsmon feeds run`", highlight=False)
 
 

@@ -336,7 +336,7 @@ class Poller:
         wanted = set(names) if names else None
         feeds = [f for f in self.store.feeds() if f.enabled and (wanted is None or f.name in wanted)]
         results = list(await asyncio.gather(*(self.poll(f) for f in feeds)))
-        self.beat()
+        self.beat(stopped=True)  # done: `newsmon status` must not count it as a running poller
         return results
 
     async def run(self, stop: asyncio.Event) -> None:
