@@ -161,3 +161,44 @@ def test_items_per_feed_and_per_host_reach_the_metrics(feed_site, settings):
     assert 'newsmon_feed_items_total{feed="wire",result="skipped"} 1.0' in text
     assert 'newsmon_feed_host_items_total{host="127.0.0.1",result="new"} 3.0' in text
     assert 'newsmon_feed_polls_total{feed="wire",status="ok"} 1.0' in text
+
+
+def test_a_page_robots_txt_forbids_is_published_from_the_feed_item_and_a_missing_one_is_retried(feed_site, settings):
+    store, sink = MemoryStore([feed(feed_site, "desk", "/feeds/mixed.xml")]), ListSink()
+    result = poll_all(settings, store, sink)["desk"]
+    assert (result.new, result.failed) == (1, 1) and "404" in result.error
+    assert not feed_site.requests("/private/"), "robots.txt disallows /private/"
+    draft = sink.articles[0]
+    assert draft.body.startswith("Budget talks in the Westmark regional assembly stalled")
+    assert draft.metadata["extraction"]["extractor"] == "feed" and draft.title.startswith("Draft: Westmark")
+    assert store.state("desk").last_items_failed == 1
+    feed_site.reset()
+    again = poll_all(settings, store, sink)["desk"]
+    assert again.failed == 1 and again.duplicate == 1  # the missing page is tried again, the draft is known
+    assert "if-none-match" not in feed_site.requests("/feeds/mixed.xml")[0].headers  # the whole feed, not "if modified"
+
+
+def test_the_running_poller_polls_due_feeds_and_feeds_added_while_it_runs(feed_site, settings):
+    store, sink = MemoryStore([feed(feed_site, "wire", "/feeds/rss.xml")]), ListSink()
+
+    async def go():
+        async with Fetcher(settings) as fetcher:
+            poller = Poller(settings, store, sink, fetcher, ident="loop")
+            stop = asyncio.Event()
+            task = asyncio.create_task(poller.run(stop))
+            for _ in range(100):
+                await asyncio.sleep(0.1)
+                if store.state("wire").status == "ok":
+                    break
+            store.apply_feed(b"json", feed(feed_site, "json", "/feeds/feed.json").model_dump_json().encode())
+            for _ in range(100):
+                await asyncio.sleep(0.1)
+                if store.state("json").status == "ok":
+                    break
+            stop.set()
+            await task
+
+    asyncio.run(go())
+    assert store.state("wire").items_new == 3 and store.state("json").items_new == 2
+    assert store.state("wire").next_poll_at > store.state("wire").last_poll_at  # scheduled, not polled in a loop
+    assert store.beats["loop"].stopped
