@@ -152,6 +152,7 @@ class Poller:
             log.exception("polling feed %s failed unexpectedly", feed.name)
             result = PollResult(feed.name, "failed", error=f"internal error: {type(exc).__name__}: {exc}")
             self._save_failure(feed, state, result.error, None)
+        await asyncio.to_thread(self.store.flush)  # the state and seen records, off the event loop
         if self.metrics:
             self.metrics.record(result)
         return result
@@ -189,11 +190,11 @@ class Poller:
                 await asyncio.to_thread(self.sink.flush)  # acknowledged before they count as seen (module docstring, 5)
             for outcome in outcomes:
                 result.hosts[(host_of(outcome.item.url), outcome.kind)] += 1
-                if outcome.kind in ("new", "skipped"):
+                if outcome.kind != "failed":  # published, skipped, or a duplicate reached through a redirect
                     ids = (outcome.article.id,) if outcome.article else (assign_id(canonical(outcome.item.url), None, ""),)
+                    what = {"new": "published", "skipped": f"skipped: {outcome.reason}"}.get(outcome.kind, outcome.kind)
                     for article_id in {*ids, *outcome.extra_ids}:
-                        self.store.mark_seen(article_id, canonical(outcome.item.url), feed.name,
-                                             "published" if outcome.kind == "new" else f"skipped: {outcome.reason}")
+                        self.store.mark_seen(article_id, canonical(outcome.item.url), feed.name, what)
         finally:
             self._claimed -= claimed
         result.new = sum(o.kind == "new" for o in outcomes)
@@ -248,8 +249,8 @@ class Poller:
             return _Outcome(item, kind="failed", reason=exc.reason)
         final_url = canonical(page.url)
         final_id = assign_id(final_url, None, "")
-        if final_id != article_id and self.store.seen(final_id):
-            return _Outcome(item, kind="duplicate")  # another feed's link to the same page, through a redirect
+        if final_id != article_id and (self.store.seen(final_id) or final_id in self._claimed):
+            return _Outcome(item, kind="duplicate")  # another link to the same page, through a redirect
         text = await asyncio.get_running_loop().run_in_executor(self.pool, _read_page, page.content, page.url)
         extraction = dict(text.extraction)
         if page.truncated:
@@ -303,7 +304,6 @@ class Poller:
             "last_items_new": result.new, "last_items_failed": result.failed, "recent_item_times": recent, "interval_s": interval,
             "next_poll_at": schedule.next_poll(now, interval), "poller": self.id,
         }))
-        self.store.flush()
 
     def _save_failure(self, feed: Feed, state: FeedState, reason: str | None, retry_after_s: float | None) -> None:
         now = utcnow()
@@ -316,7 +316,6 @@ class Poller:
             "last_poll_at": now, "consecutive_failures": failures, "last_error": reason,
             "next_poll_at": schedule.next_poll(now, delay), "poller": self.id, "last_items_seen": 0, "last_items_new": 0,
         }))
-        self.store.flush()
 
     # --- all feeds --------------------------------------------------------------------------
 
@@ -336,7 +335,7 @@ class Poller:
         wanted = set(names) if names else None
         feeds = [f for f in self.store.feeds() if f.enabled and (wanted is None or f.name in wanted)]
         results = list(await asyncio.gather(*(self.poll(f) for f in feeds)))
-        self.beat(stopped=True)  # done: `newsmon status` must not count it as a running poller
+        await self.beat(stopped=True)  # done: `newsmon status` must not count it as a running poller
         return results
 
     async def run(self, stop: asyncio.Event) -> None:
@@ -351,7 +350,7 @@ class Poller:
                     self._running[feed.name] = task
                     task.add_done_callback(lambda _t, name=feed.name: self._running.pop(name, None))
                 if loop.time() - last_beat >= HEARTBEAT_S:
-                    self.beat()
+                    await self.beat()
                     last_beat = loop.time()
                 try:
                     await asyncio.wait_for(stop.wait(), timeout=1.0)
@@ -361,13 +360,14 @@ class Poller:
             for task in list(self._running.values()):
                 task.cancel()
             await asyncio.gather(*self._running.values(), return_exceptions=True)
-            self.beat(stopped=True)
+            await self.beat(stopped=True)
 
-    def beat(self, stopped: bool = False) -> None:
+    async def beat(self, stopped: bool = False) -> None:
+        """This poller's heartbeat on the state topic, for ``newsmon status``."""
         self.store.beat(PollerBeat(id=self.id, host=socket.gethostname(), pid=os.getpid(), started_at=self.started_at,
                                    beat_at=utcnow(), feeds=len(self.store.feeds()), items_new=self.items_new,
                                    stopped=stopped))
-        self.store.flush()
+        await asyncio.to_thread(self.store.flush)
 
 
 def _read_page(content: bytes, url: str) -> PageText:
