@@ -35,20 +35,20 @@ from datetime import datetime, timedelta, timezone
 
 import trafilatura
 from charset_normalizer import from_bytes
+from htmldate import find_date
 from lxml.html import HtmlElement
 from trafilatura import bare_extraction, html2txt
 from trafilatura.baseline import baseline
-from htmldate import find_date
-from trafilatura.settings import DEFAULT_CONFIG
 from trafilatura.metadata import examine_meta, extract_author, extract_meta_json, extract_sitename, extract_title
+from trafilatura.settings import DEFAULT_CONFIG
 from trafilatura.utils import load_html
 
 EXTRACTOR = "trafilatura"
 VERSION = trafilatura.__version__
 FUTURE_TOLERANCE = timedelta(days=1)  # a publication date later than now plus this is a page error, dropped
-DATE_FORMAT = "%Y-%m-%dT%H:%M:%S%z"
+DATE_FORMAT = "%Y-%m-%dT%H:%M:%S%z"  # htmldate's output; %z is empty when the page gives no zone
 PAGE_MODE = "precision"  # how fetched pages are read (see _main_text); posted bodies: "balanced"
-MIN_FALLBACK_CHARS = DEFAULT_CONFIG.getint("DEFAULT", "MIN_EXTRACTED_SIZE")  # htmldate's output; %z is empty when the page gives no zone
+MIN_FALLBACK_CHARS = DEFAULT_CONFIG.getint("DEFAULT", "MIN_EXTRACTED_SIZE")  # a fetched page's fallback text, at least
 
 # trafilatura says "discarding data" at WARNING for every page it finds no main text in; that is
 # an expected outcome here (the fallbacks take over and ``extraction`` records it), not news for the log.
@@ -75,7 +75,7 @@ class PageText:
     published: datetime | None = None  # tz-aware (UTC if the page gives no zone)
     language: str | None = None  # ISO 639-1 from <html lang> / metadata, lower-case
     sitename: str | None = None
-    extraction: dict[str, str | None] = field(default_factory=lambda: record(None))
+    extraction: dict[str, str | None] = field(default_factory=lambda: record(None, PAGE_MODE))
 
 
 def record(fallback: str | None, mode: str = "balanced") -> dict[str, str | None]:
