@@ -116,7 +116,7 @@ def html_to_text(fragment: str, *, title: str | None = None) -> tuple[str, dict[
     if tree is None:
         return "", record(None)
     text, fallback = _main_text(tree, None, page=False)
-    return _without_title(text, _clean(title)), record(fallback)
+    return _without_title(_with_headline(tree, text), _clean(title)), record(fallback)
 
 
 # --- the cascade ----------------------------------------------------------------------------
@@ -168,6 +168,24 @@ def paragraphs(text: str | None) -> str:
         return ""
     lines = (" ".join(line.split()) for line in text.splitlines())
     return "\n\n".join(line for line in lines if line)
+
+
+def _with_headline(tree: HtmlElement, text: str) -> str:
+    """The text with the page's ``<h1>`` first, when trafilatura left it out.
+
+    On a page without an article container its wild-text recovery collects paragraphs, not
+    headings: a body posted as ``<h1>Floods close the port</h1><p>...`` would lose its
+    headline. An ``<h1>`` inside the page's header, nav, aside or footer is the site's, not
+    the story's.
+    """
+    site = ("header", "nav", "aside", "footer")
+    heading = next((h for h in tree.iter("h1") if not any(a.tag in site for a in h.iterancestors())), None)
+    if not text or heading is None:
+        return text
+    headline = " ".join(heading.text_content().split())
+    if not headline or _folded(headline) in _folded(text):
+        return text
+    return f"{headline}\n\n{text}"
 
 
 def _without_title(text: str, title: str | None) -> str:
