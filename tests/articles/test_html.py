@@ -91,7 +91,7 @@ def test_a_nav_menu_right_before_the_dateline_is_not_glued_onto_it():
 def test_a_fragment_of_three_paragraphs_gives_three_paragraphs():
     text, extraction = html_to_text("<p>The council met on Monday.</p><p>It approved the budget &amp; a levy.</p><p>Members left at noon.</p>")
     assert text == "The council met on Monday.\n\nIt approved the budget & a levy.\n\nMembers left at noon."
-    assert extraction == {"extractor": "trafilatura", "version": "2.3.1", "mode": "balanced", "fallback": None}
+    assert extraction == {"extractor": "trafilatura", "version": "2.3.1", "mode": "fast", "fallback": None}
 
 
 def test_blocks_become_paragraphs_and_scripts_styles_and_comments_go():

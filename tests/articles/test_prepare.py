@@ -42,7 +42,7 @@ def test_html_is_stripped_and_flagged():
     prepared = prepare(validate_article({"body": body}), max_body_chars=1000)
     assert prepared.article.body == "Storm\n\nWinds hit the coast & ports.\n\nShips stayed in."
     assert prepared.warnings == ("html_stripped",)
-    assert prepared.article.metadata["extraction"] == {"extractor": "trafilatura", "version": "2.3.1", "mode": "balanced", "fallback": None}
+    assert prepared.article.metadata["extraction"] == {"extractor": "trafilatura", "version": "2.3.1", "mode": "fast", "fallback": None}
 
 
 def test_the_extraction_record_joins_the_producers_metadata_and_plain_text_gets_none():
