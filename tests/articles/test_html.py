@@ -91,7 +91,7 @@ def test_a_nav_menu_right_before_the_dateline_is_not_glued_onto_it():
 def test_a_fragment_of_three_paragraphs_gives_three_paragraphs():
     text, extraction = html_to_text("<p>The council met on Monday.</p><p>It approved the budget &amp; a levy.</p><p>Members left at noon.</p>")
     assert text == "The council met on Monday.\n\nIt approved the budget & a levy.\n\nMembers left at noon."
-    assert extraction == {"extractor": "trafilatura", "version": "2.3.1", "mode": "balanced", "fallback": None}
+    assert extraction == {"extractor": "trafilatura", "version": "2.3.1", "mode": "fast", "fallback": None}
 
 
 def test_blocks_become_paragraphs_and_scripts_styles_and_comments_go():
@@ -190,3 +190,14 @@ def test_a_menu_alone_is_not_taken_for_a_short_article_on_a_page_but_is_kept_whe
     menu = "<html><body><nav><ul><li><a href='/'>Start</a></li><li><a href='/a'>About us</a></li></ul></nav></body></html>"
     assert extract_page(menu, now=NOW).text == ""
     assert html_to_text("<ul><li>Start</li><li>About us</li></ul>")[0] == "Start\n\nAbout us"
+
+
+def test_the_headline_of_a_posted_page_without_an_article_container_is_kept():
+    page = ("<html><head><title>x</title><style>p {color: red}</style></head><body>"
+            "<h1>Floods close the river port</h1><p>Heavy rain flooded the river port of Valdora on Tuesday, "
+            "officials said.</p><p>Ships were moved upstream &amp; roads were closed.</p>"
+            "<script>track('view')</script></body></html>")
+    assert html_to_text(page)[0].split("\n\n") == [
+        "Floods close the river port", "Heavy rain flooded the river port of Valdora on Tuesday, officials said.",
+        "Ships were moved upstream & roads were closed."]
+    assert html_to_text(page, title="Floods close the river port")[0].startswith("Heavy rain")

@@ -1,11 +1,39 @@
+from datetime import datetime, timezone
+
 from newsmon.articles import prepare, validate_article
 from newsmon.articles.prepare import HTML_PER_TEXT_CHAR, looks_like_html
 
 
 def test_plain_text_passes_untouched():
-    article = validate_article({"title": "T", "body": "Prices rose 3% as x < y for a <while>."})
+    article = validate_article({"title": "T", "body": "Prices rose 3% as x < y for a <while>.", "published_at": "2026-03-01T10:00:00Z"})
     prepared = prepare(article, max_body_chars=1000)
     assert prepared.article is article and prepared.warnings == () and not prepared.truncated
+    assert prepared.published_at_source == "article"
+
+
+RECEIVED = datetime(2026, 3, 4, 9, 15, tzinfo=timezone.utc)
+
+
+def test_an_undated_article_gets_the_time_it_was_received_and_says_so():
+    prepared = prepare(validate_article({"body": "Talks ended."}), max_body_chars=1000, received_at=RECEIVED)
+    assert prepared.article.published_at == RECEIVED and prepared.published_at_source == "received"
+    dated = prepare(validate_article({"body": "Talks ended.", "published_at": "2026-02-01T08:00:00Z"}),
+                    max_body_chars=1000, received_at=RECEIVED)
+    assert dated.article.published_at == datetime(2026, 2, 1, 8, tzinfo=timezone.utc) and dated.published_at_source == "article"
+
+
+def test_without_a_receipt_time_an_undated_article_gets_now():
+    before = datetime.now(timezone.utc)
+    prepared = prepare(validate_article({"body": "Talks ended."}), max_body_chars=1000)
+    assert before <= prepared.article.published_at <= datetime.now(timezone.utc)
+    assert prepared.published_at_source == "received"
+
+
+def test_a_producer_can_flag_its_date_as_a_receipt_time():
+    record = {"body": "Talks ended.", "published_at": "2026-02-01T08:00:00Z", "metadata": {"published_at_source": "received"}}
+    prepared = prepare(validate_article(record), max_body_chars=1000, received_at=RECEIVED)
+    assert prepared.article.published_at == datetime(2026, 2, 1, 8, tzinfo=timezone.utc)
+    assert prepared.published_at_source == "received"
 
 
 def test_html_is_stripped_and_flagged():
@@ -14,7 +42,7 @@ def test_html_is_stripped_and_flagged():
     prepared = prepare(validate_article({"body": body}), max_body_chars=1000)
     assert prepared.article.body == "Storm\n\nWinds hit the coast & ports.\n\nShips stayed in."
     assert prepared.warnings == ("html_stripped",)
-    assert prepared.article.metadata["extraction"] == {"extractor": "trafilatura", "version": "2.3.1", "mode": "balanced", "fallback": None}
+    assert prepared.article.metadata["extraction"] == {"extractor": "trafilatura", "version": "2.3.1", "mode": "fast", "fallback": None}
 
 
 def test_the_extraction_record_joins_the_producers_metadata_and_plain_text_gets_none():

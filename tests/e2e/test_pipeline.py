@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 import uuid
+from datetime import datetime, timedelta, timezone
 
 import pytest
 from kafka import KafkaConsumer, KafkaProducer, TopicPartition
@@ -80,16 +81,23 @@ def test_seed_article_flows_end_to_end_and_bad_input_is_dead_lettered(worker, se
     assert by_key["broken-1"]["source"]["topic"] == settings.articles_topic
     assert by_key["broken-1"]["stage"] == "decode"
 
-    # The worker kept consuming after the bad messages: a later article is indexed too.
+    # The worker kept consuming after the bad messages: a later article is indexed too. It has no
+    # published_at: it is dated with the time Kafka received it, flagged, and found by a --since search.
     after = newsmon(settings, "publish", "-")  # stdin is empty: nothing to send, exit 0
     assert after.returncode == 0
     later = {"id": f"after-{marker}", "title": "Harbour reopens after storm", "body": "The harbour reopened on Monday after repairs."}
+    sent_at = datetime.now(timezone.utc)
     producer.send(settings.articles_topic, key=later["id"].encode(), value=json.dumps(later).encode())
     producer.flush()
     producer.close()
-    wait_for(lambda: es.options(ignore_status=404).get(index=settings.articles_index, id=later["id"]).get("found"),
-             timeout=60, what="an article published after the bad ones")
+    stored = wait_for(lambda: es.options(ignore_status=404).get(index=settings.articles_index, id=later["id"]).get("_source"),
+                      timeout=60, what="an article published after the bad ones")
     assert worker.alive()
+    assert stored["published_at_source"] == "received"
+    assert abs(datetime.fromisoformat(stored["published_at"]) - sent_at) < timedelta(minutes=5)
+    found = newsmon(settings, "search", "harbour", "--since", (sent_at - timedelta(hours=1)).isoformat(), "--json")
+    assert found.returncode == 0, found.stderr
+    assert later["id"] in {hit["id"] for hit in json.loads(found.stdout)}
 
     # Publishing the seed article again updates its document instead of adding one.
     again = newsmon(settings, "publish", str(seed_article_path), "--published-at", SEED_PUBLISHED_AT, "--source", "reuters")

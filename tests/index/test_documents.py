@@ -53,6 +53,15 @@ def test_an_article_document_gives_back_its_article(seed):
     assert article_from_document(article_document(seed)) == seed
 
 
+def test_a_document_stored_before_dates_had_a_source_reads_as_the_producers_date_or_none(seed):
+    doc = article_document(seed)
+    assert doc["published_at_source"] == seed.published_at_source
+    del doc["published_at_source"]
+    assert article_from_document(doc).published_at_source == ("article" if seed.published_at else None)
+    undated = {**doc, "published_at": None}
+    assert article_from_document(undated).published_at_source is None
+
+
 def test_alert_delivery_document():
     alert = Alert(
         id="al-1", rule="syria-talks", query="syria AND ceasefire", fired_at=datetime(2026, 1, 2, 3, 4, tzinfo=timezone.utc),

@@ -38,7 +38,7 @@ def enriched_sample() -> dict:
     return {
         "id": "a1", "title": "Envoys meet in Geneva", "body": "The envoys met in Geneva on Friday.",
         "url": "https://example.org/a1", "source": "example", "published_at": "2026-11-20T09:30:00Z",
-        "language": "en", "metadata": {"feed": "demo"}, "language_detected": "en", "language_confidence": 0.98,
+        "published_at_source": "article", "language": "en", "metadata": {"feed": "demo"}, "language_detected": "en", "language_confidence": 0.98,
         "actors": [{"id": "geneva", "name": "Geneva", "type": "location", "country": "CHE", "role": None,
                     "sector": None, "aliases": [], "mentions": [{"field": "body", "start": 19, "end": 25, "text": "Geneva"}], "mention_count": 1}],
         "entities": [{"field": "body", "start": 19, "end": 25, "text": "Geneva", "label": "GPE", "actor_id": "geneva"}],
@@ -122,6 +122,7 @@ def test_enriched_sample_is_valid_for_both_and_round_trips():
     lambda d: d["places"][0].update(lat=123.0),
     lambda d: d.pop("topics"),
     lambda d: d.update(unexpected=True),
+    lambda d: d.update(published_at_source="guessed"),
 ])
 def test_broken_enriched_documents_are_invalid_for_both(mutate):
     doc = copy.deepcopy(enriched_sample())

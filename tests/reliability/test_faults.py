@@ -197,6 +197,8 @@ def test_reprocess_reruns_stored_articles_without_realerting(scratch, workers, r
         writer.put(AlertRule(name="replay-watch", query=TIMED_QUERY, channels=[f"webhook:{receiver.url_for('/replay')}"]))
     workers.start()
     articles = short_corpus(40, seed=24)
+    for article in articles[:5]:
+        del article["published_at"]  # dated when received; a re-run must keep that date, not take the replay's
     since = datetime.now(timezone.utc) - timedelta(seconds=5)
     with ArticlePublisher(scratch) as publisher:
         for article in articles:
@@ -204,6 +206,13 @@ def test_reprocess_reruns_stored_articles_without_realerting(scratch, workers, r
         publisher.flush()
     wait_for(lambda: count(es, scratch) >= len(articles), timeout=180, what="the articles indexed once")
     first = {d["_id"]: d["_source"]["processed_at"] for d in es.mget(index=scratch.articles_index, ids=[a["id"] for a in articles])["docs"]}
+
+    def dates() -> dict[str, tuple[str, str]]:
+        docs = es.mget(index=scratch.articles_index, ids=[a["id"] for a in articles[:6]])["docs"]
+        return {d["_id"]: (d["_source"]["published_at"], d["_source"]["published_at_source"]) for d in docs}
+
+    received = dates()
+    assert [source for _, source in received.values()] == ["received"] * 5 + ["article"]
     alerted = wait_for(lambda: receiver.received("/replay"), timeout=60, what="the first alerts")
     time.sleep(3)
     alerted = len(receiver.received("/replay"))
@@ -220,6 +229,7 @@ def test_reprocess_reruns_stored_articles_without_realerting(scratch, workers, r
             return all(d["_source"]["processed_at"] > first[d["_id"]] for d in docs)
 
         wait_for(reprocessed, timeout=180, what=f"every article processed again (from {origin})")
+        assert dates() == received, f"reprocessing from {origin} changed when the undated articles were received"
         first = {d["_id"]: d["_source"]["processed_at"] for d in es.mget(index=scratch.articles_index, ids=list(first))["docs"]}
     assert count(es, scratch) == len(articles)
     time.sleep(3)

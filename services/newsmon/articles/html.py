@@ -35,20 +35,21 @@ from datetime import datetime, timedelta, timezone
 
 import trafilatura
 from charset_normalizer import from_bytes
+from htmldate import find_date
 from lxml.html import HtmlElement
 from trafilatura import bare_extraction, html2txt
 from trafilatura.baseline import baseline
-from htmldate import find_date
-from trafilatura.settings import DEFAULT_CONFIG
 from trafilatura.metadata import examine_meta, extract_author, extract_meta_json, extract_sitename, extract_title
+from trafilatura.settings import DEFAULT_CONFIG
 from trafilatura.utils import load_html
 
 EXTRACTOR = "trafilatura"
 VERSION = trafilatura.__version__
 FUTURE_TOLERANCE = timedelta(days=1)  # a publication date later than now plus this is a page error, dropped
-DATE_FORMAT = "%Y-%m-%dT%H:%M:%S%z"
-PAGE_MODE = "precision"  # how fetched pages are read (see _main_text); posted bodies: "balanced"
-MIN_FALLBACK_CHARS = DEFAULT_CONFIG.getint("DEFAULT", "MIN_EXTRACTED_SIZE")  # htmldate's output; %z is empty when the page gives no zone
+DATE_FORMAT = "%Y-%m-%dT%H:%M:%S%z"  # htmldate's output; %z is empty when the page gives no zone
+PAGE_MODE = "precision"  # how fetched pages are read (see _main_text), with fast
+BODY_MODE = "fast"  # how posted bodies and fragments are read: trafilatura's balanced focus, fast
+MIN_FALLBACK_CHARS = DEFAULT_CONFIG.getint("DEFAULT", "MIN_EXTRACTED_SIZE")  # a fetched page's fallback text, at least
 
 # trafilatura says "discarding data" at WARNING for every page it finds no main text in; that is
 # an expected outcome here (the fallbacks take over and ``extraction`` records it), not news for the log.
@@ -75,10 +76,10 @@ class PageText:
     published: datetime | None = None  # tz-aware (UTC if the page gives no zone)
     language: str | None = None  # ISO 639-1 from <html lang> / metadata, lower-case
     sitename: str | None = None
-    extraction: dict[str, str | None] = field(default_factory=lambda: record(None))
+    extraction: dict[str, str | None] = field(default_factory=lambda: record(None, PAGE_MODE))
 
 
-def record(fallback: str | None, mode: str = "balanced") -> dict[str, str | None]:
+def record(fallback: str | None, mode: str) -> dict[str, str | None]:
     """The ``extraction`` record: which extractor, which version and mode, which fallback (None: the main one)."""
     return {"extractor": EXTRACTOR, "version": VERSION, "mode": mode, "fallback": fallback}
 
@@ -114,9 +115,9 @@ def html_to_text(fragment: str, *, title: str | None = None) -> tuple[str, dict[
     html = fragment if _WHOLE_PAGE.search(fragment[:5000]) else f"<html><body><div>{fragment}</div></body></html>"
     tree = _parse(html)
     if tree is None:
-        return "", record(None)
+        return "", record(None, BODY_MODE)
     text, fallback = _main_text(tree, None, page=False)
-    return _without_title(text, _clean(title)), record(fallback)
+    return _without_title(_with_headline(tree, text), _clean(title)), record(fallback, BODY_MODE)
 
 
 # --- the cascade ----------------------------------------------------------------------------
@@ -133,24 +134,23 @@ def _parse(html: str) -> HtmlElement | None:
 def _main_text(tree: HtmlElement, url: str | None, *, page: bool) -> tuple[str, str | None]:
     """(text, fallback) from the first step of the cascade that finds any text.
 
-    Fetched pages (``page``) are read with ``favor_precision`` and ``fast`` (no comparison with
-    trafilatura's readability and jusText ports). Measured on the project's pages (these tests'
-    and harder ones written for the change: teaser cards with prose, promo boxes and author bios
-    inside the article, unmarked reader comments, div-only and tagless layouts): balanced, fast,
-    precision and recall kept exactly the same article paragraphs; on pages with no article
-    (only a menu, a gallery of links) balanced and fast return the menu, precision with fast
-    returns nothing; and fast takes half the time (about 5 against 10-15 ms for a 50 KB page,
-    90-120 against 215-230 ms for 500 KB), which the poller needs to stay far ahead of the NLP.
-    Posted bodies are the article by the producer's word, often short fragments: balanced mode.
+    Fetched pages (``page``) and posted bodies are both read with ``fast`` (no comparison with
+    trafilatura's readability and jusText ports), fetched pages also with ``favor_precision``. Measured on the project's
+    pages (these tests' and harder ones written for the change: teaser cards with prose, promo
+    boxes and author bios inside the article, unmarked reader comments, div-only and tagless
+    layouts): balanced, fast, precision and recall kept exactly the same article paragraphs; on
+    pages with no article (only a menu, a gallery of links) balanced and fast return the menu,
+    precision with fast returns nothing. Fast takes half the time on big pages (about 5 against
+    10-15 ms for 50 KB, 90-120 against 215-230 ms for 500 KB) and a tenth on short fragments
+    (0.7 against 8 ms for a feed summary, where the full cascade escalates because the text is
+    short). Posted bodies and feed summaries are the article by the producer's word, often
+    short: not precision, which drops short link-heavy text.
     """
-    if page:
-        document = bare_extraction(tree, url=url, fast=True, favor_precision=True, **_OPTIONS)
-    else:
-        document = bare_extraction(tree, **_OPTIONS)
+    document = bare_extraction(tree, url=url, fast=True, favor_precision=page, **_OPTIONS)
     if text := paragraphs(document.text if document is not None else ""):
         return text, None
     if not page:
-        document = bare_extraction(tree, favor_recall=True, **_OPTIONS)
+        document = bare_extraction(tree, fast=True, favor_recall=True, **_OPTIONS)
         if text := paragraphs(document.text if document is not None else ""):
             return text, "recall"
     floor = MIN_FALLBACK_CHARS if page else 1
@@ -168,6 +168,24 @@ def paragraphs(text: str | None) -> str:
         return ""
     lines = (" ".join(line.split()) for line in text.splitlines())
     return "\n\n".join(line for line in lines if line)
+
+
+def _with_headline(tree: HtmlElement, text: str) -> str:
+    """The text with the page's ``<h1>`` first, when trafilatura left it out.
+
+    On a page without an article container its wild-text recovery collects paragraphs, not
+    headings: a body posted as ``<h1>Floods close the port</h1><p>...`` would lose its
+    headline. An ``<h1>`` inside the page's header, nav, aside or footer is the site's, not
+    the story's.
+    """
+    site = ("header", "nav", "aside", "footer")
+    heading = next((h for h in tree.iter("h1") if not any(a.tag in site for a in h.iterancestors())), None)
+    if not text or heading is None:
+        return text
+    headline = " ".join(heading.text_content().split())
+    if not headline or _folded(headline) in _folded(text):
+        return text
+    return f"{headline}\n\n{text}"
 
 
 def _without_title(text: str, title: str | None) -> str:

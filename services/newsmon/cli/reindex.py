@@ -14,6 +14,7 @@ re-derived; ``--all`` takes every article.
 from __future__ import annotations
 
 import asyncio
+from datetime import datetime
 from typing import Any
 
 import click
@@ -51,15 +52,22 @@ def selection(everything: bool, since: str | None, until: str | None) -> dict[st
 
 
 def prepared_from_document(source: dict[str, Any], settings: Settings) -> PreparedArticle:
-    """The stored article as the extractor's input, with what preparing it first time recorded."""
+    """The stored article as the extractor's input, with what preparing it first time recorded.
+
+    Where its date came from is kept; a document stored before undated articles were dated
+    gets its processing time, the nearest thing to when it was received that is left.
+    """
     article = Article.model_validate({name: source.get(name) for name in Article.model_fields if name in source})
-    prepared = prepare(article, max_body_chars=settings.max_body_chars)
+    processed = source.get("processed_at")
+    received = datetime.fromisoformat(processed) if processed else None
+    prepared = prepare(article, max_body_chars=settings.max_body_chars, received_at=received)
     earlier = [w for w in source.get("warnings", []) if w in PREPARE_WARNINGS]
     return PreparedArticle(
         article=prepared.article,
         content_hash=source.get("content_hash") or prepared.content_hash,
         truncated=bool(source.get("truncated")) or prepared.truncated,
         warnings=tuple(dict.fromkeys([*earlier, *prepared.warnings])),
+        published_at_source=source.get("published_at_source") or prepared.published_at_source,
     )
 
 
@@ -87,7 +95,8 @@ async def run(settings: Settings, query: dict[str, Any], total: int, batch_size:
                       TimeRemainingColumn(), console=err_console) as progress:
             task = progress.add_task("reindex", total=total)
             async for page in scan_async(es, settings.articles_index, query=query, size=batch_size,
-                                         source=[*Article.model_fields, "content_hash", "truncated", "warnings"]):
+                                         source=[*Article.model_fields, "content_hash", "truncated", "warnings",
+                                                 "published_at_source", "processed_at"]):
                 prepared = [prepared_from_document(hit["_source"], settings) for hit in page]
                 enriched = extractor.extract(prepared)
                 rejected.update(await _index_with_retries(indexer, enriched))

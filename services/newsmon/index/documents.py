@@ -72,6 +72,8 @@ def article_from_document(source: Mapping[str, Any]) -> EnrichedArticle:
             event["location"] = _without_point(event["location"])
         events.append(event)
     data["events"] = events
+    if "published_at_source" not in data:  # stored before mapping version 5: a date then was always the producer's
+        data["published_at_source"] = "article" if data.get("published_at") else None
     return EnrichedArticle.model_validate(data)
 
 

@@ -38,9 +38,10 @@ ALERTS = "alerts"
 #: articles 1: the first mapping; 2: ``@timestamp``, ``event_types``, ``event_count``
 #: (additive, so a v1 index can take them in place until it is upgraded); 3: the size budget's
 #: ``reduced``, ``counts``, ``actors.mention_count``, ``events.evidence_count``, ``language_detected`` and
-#: ``language_confidence`` (additive); 4: ``events.parties`` (additive).
+#: ``language_confidence`` (additive); 4: ``events.parties`` (additive); 5: ``published_at_source``
+#: (additive: "article", or "received" for an undated article dated with the time it was received).
 #: events 1: first mapping; 2: ``parties`` (additive). alerts 1: first mapping.
-MAPPING_VERSIONS: dict[str, int] = {ARTICLES: 4, EVENTS: 2, ALERTS: 1}
+MAPPING_VERSIONS: dict[str, int] = {ARTICLES: 5, EVENTS: 2, ALERTS: 1}
 
 #: The articles mapping version (kept under its historical name).
 MAPPING_VERSION = MAPPING_VERSIONS[ARTICLES]
@@ -69,8 +70,8 @@ def _mappings(kind: str, properties: dict[str, Any]) -> dict[str, Any]:
 #
 # The document is the enriched article (schemas/enriched-article.schema.json) as it is, so
 # any reader can rebuild the article from ``_source``, plus derived fields for Kibana:
-# ``@timestamp`` (published_at, else processed_at: undated articles stay visible under the
-# time picker), ``event_types`` and ``event_count`` (which PLOVER types the article reports,
+# ``@timestamp`` (published_at, else processed_at: since undated articles are dated with the
+# time they were received, ``published_at_source: received``, only documents stored before that lack one), ``event_types`` and ``event_count`` (which PLOVER types the article reports,
 # flat, without opening news-events), ``point`` next to every lat/lon, and ``indexed_at``.
 
 PARTY = _obj(name=TEXT_WITH_KEYWORD, country=KEYWORD, actor_id=KEYWORD)
@@ -82,6 +83,7 @@ ARTICLE_PROPERTIES: dict[str, Any] = {
     "url": KEYWORD,
     "source": KEYWORD,
     "published_at": DATE,
+    "published_at_source": KEYWORD,
     "language": KEYWORD,
     "language_detected": KEYWORD,
     "language_confidence": FLOAT,

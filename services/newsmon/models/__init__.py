@@ -14,11 +14,12 @@ from .enriched import (
     Evidence,
     Mention,
     Place,
+    PublishedAtSource,
     TopicEvidence,
     TopicHit,
 )
 
 __all__ = [
     "Actor", "Alert", "AlertArticle", "Article", "Counts", "Dateline", "EnrichedArticle", "Entity", "Event",
-    "EventLocation", "EventParty", "Evidence", "Mention", "Place", "TopicEvidence", "TopicHit",
+    "EventLocation", "EventParty", "Evidence", "Mention", "Place", "PublishedAtSource", "TopicEvidence", "TopicHit",
 ]

@@ -21,6 +21,9 @@ PloverType = Literal[
     "ACCUSE", "REJECT", "THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT",
 ]
 Modality = Literal["reported", "planned", "refused", "failed"]
+# Where ``published_at`` came from: the producer ("article"), or the time newsmon received the
+# article because the producer gave none ("received": the Kafka message timestamp in the worker).
+PublishedAtSource = Literal["article", "received"]
 COUNTRY_PATTERN = r"^([A-Z]{3}|IGO)$"
 
 
@@ -156,6 +159,7 @@ class EnrichedArticle(Article):
     """The input article plus everything the pipeline extracted."""
 
     id: str  # always assigned by the time an article is enriched
+    published_at_source: PublishedAtSource | None = None  # None only in documents stored before it existed
     language_detected: str | None = None  # what the language detector says the text is in
     language_confidence: float | None = Field(default=None, ge=0, le=1)
     actors: list[Actor] = Field(default_factory=list)

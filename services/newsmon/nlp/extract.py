@@ -127,7 +127,8 @@ class Extractor:
         data = item.article.model_dump()
         data["language"] = language or data.get("language")
         return EnrichedArticle(
-            **data, content_hash=item.content_hash, truncated=item.truncated, warnings=warnings,
+            **data, published_at_source=item.published_at_source,
+            content_hash=item.content_hash, truncated=item.truncated, warnings=warnings,
             language_detected=guess.code if guess else None, language_confidence=guess.confidence if guess else None,
             pipeline_version=PIPELINE_VERSION, processed_at=datetime.now(timezone.utc),
         )

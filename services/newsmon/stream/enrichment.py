@@ -98,12 +98,18 @@ def _init_process(settings: Settings) -> None:
     _extractor = build_extractor(settings)
 
 
+def _to_payload(p: PreparedArticle) -> dict[str, Any]:
+    return {"article": p.article.model_dump(mode="json"), "content_hash": p.content_hash, "truncated": p.truncated,
+            "warnings": list(p.warnings), "published_at_source": p.published_at_source}
+
+
 def _to_prepared(item: dict[str, Any]) -> PreparedArticle:
     return PreparedArticle(
         article=Article.model_validate(item["article"]),
         content_hash=item["content_hash"],
         truncated=item["truncated"],
         warnings=tuple(item["warnings"]),
+        published_at_source=item["published_at_source"],
     )
 
 
@@ -224,11 +230,7 @@ class EnrichmentPool:
     async def enrich(self, prepared: Sequence[PreparedArticle]) -> list[EnrichmentResult]:
         if not prepared:
             return []
-        payload = [
-            {"article": p.article.model_dump(mode="json"), "content_hash": p.content_hash,
-             "truncated": p.truncated, "warnings": list(p.warnings)}
-            for p in prepared
-        ]
+        payload = [_to_payload(p) for p in prepared]
         size = math.ceil(len(payload) / self.processes)
         chunks = [payload[i : i + size] for i in range(0, len(payload), size)]
         outputs = await asyncio.gather(*(self._chunk(c) for c in chunks))

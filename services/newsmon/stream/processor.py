@@ -5,7 +5,8 @@ Stages, in order:
 1. **decode**: bytes to a valid :class:`~newsmon.models.Article` with an id; every limit a later
    stage would trip over (nesting, surrogates, id bytes) is checked here
    (:mod:`newsmon.articles.limits`).
-2. **prepare**: strip HTML, cap the body, hash the content (pure, in-process).
+2. **prepare**: HTML to text, cap the body, hash the content, and date an article that has no
+   ``published_at`` with its message's timestamp (``published_at_source: "received"``; pure, in-process).
 3. **enrich**: the extractor, in worker processes (:class:`~newsmon.stream.enrichment.EnrichmentPool`),
    and the size budget (:mod:`newsmon.nlp.budget`); an enriched article still larger than
    ``max_message_bytes`` is refused here, before anything is written.
@@ -45,6 +46,7 @@ import logging
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
 from typing import TypeVar
 
 from newsmon.articles import InvalidArticle, PreparedArticle, parse_article, prepare
@@ -158,7 +160,8 @@ class BatchProcessor:
                     key = message.key.decode("utf-8") if message.key else None
                     article = parse_article(message.value or b"", key=key)
                     stage = "prepare"
-                    prepared.append((message, prepare(article, max_body_chars=self.settings.max_body_chars)))
+                    prepared.append((message, prepare(article, max_body_chars=self.settings.max_body_chars,
+                                                      received_at=received_at(message))))
                 except InvalidArticle as exc:
                     batch.dead_letters.append(DeadLetter(message, stage, exc.reason))
                 except UnicodeDecodeError as exc:
@@ -312,6 +315,20 @@ class BatchProcessor:
                 log.info("%s is possible again; the batch goes on", stage)
             self.health.recovered()
             return result
+
+
+def received_at(message: SourceMessage, *, now: datetime | None = None) -> datetime:
+    """When the message reached ``news.articles``: its Kafka timestamp, or now when it has none (or an absurd one).
+
+    A redelivered message has the same timestamp, so an undated article gets the same date every
+    time it is processed. A timestamp more than a day ahead of this clock is a producer's clock
+    error, not a receipt time.
+    """
+    now = now or datetime.now(timezone.utc)
+    if message.timestamp is None or message.timestamp <= 0:
+        return now
+    stamped = datetime.fromtimestamp(message.timestamp / 1000, tz=timezone.utc)
+    return stamped if stamped <= now + timedelta(days=1) else now
 
 
 def _newer(a: SourceMessage, b: SourceMessage) -> bool:

@@ -8,12 +8,16 @@ once-per-rule-and-story guard keeps stories that were already alerted from alert
 The articles come from Kafka while the topic still holds them (from the offsets at the
 given time on), else from Elasticsearch (documents processed since then), which keeps
 every article's original fields.
+
+An article that came without ``published_at`` was dated with the time it was received; it is
+sent again with that date and ``metadata.published_at_source: "received"``, so the re-run keeps
+the first receipt time (not the replay's) and the flag (see :mod:`newsmon.articles.prepare`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import datetime, timezone
 
 from kafka import KafkaConsumer, TopicPartition
 
@@ -84,6 +88,8 @@ def from_kafka(settings: Settings, since: datetime) -> Iterator[Article]:
                         article = parse_article(record.value or b"", key=key)
                     except (InvalidArticle, UnicodeDecodeError):
                         continue  # it was dead-lettered the first time; it would be again
+                    if article.published_at is None and record.timestamp and record.timestamp > 0:
+                        article = as_received(article, datetime.fromtimestamp(record.timestamp / 1000, tz=timezone.utc))
                     latest[article.id] = article
                 if consumer.position(tp) >= ends[tp]:
                     remaining.discard(tp)
@@ -99,7 +105,16 @@ def from_elasticsearch(settings: Settings, since: datetime) -> Iterator[Article]
 
     es = make_client(settings)
     query = {"range": {"processed_at": {"gte": since.isoformat()}}}
-    for page in scan(es, settings.articles_index, query=query, source=list(STORED_FIELDS)):
+    for page in scan(es, settings.articles_index, query=query, source=[*STORED_FIELDS, "published_at_source"]):
         for hit in page:
             source = hit["_source"]
-            yield Article.model_validate({k: source.get(k) for k in STORED_FIELDS if source.get(k) is not None})
+            article = Article.model_validate({k: source.get(k) for k in STORED_FIELDS if source.get(k) is not None})
+            if source.get("published_at_source") == "received" and article.published_at is not None:
+                article = as_received(article, article.published_at)
+            yield article
+
+
+def as_received(article: Article, received: datetime) -> Article:
+    """The article dated with the time it was first received, and flagged so."""
+    metadata = {**article.metadata, "published_at_source": "received"}
+    return article.model_copy(update={"published_at": received, "metadata": metadata})
