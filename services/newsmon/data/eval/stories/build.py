@@ -25,7 +25,8 @@ import yaml
 HERE = Path(__file__).resolve().parent
 SOURCES, PAIRS = HERE / "sources.yaml", HERE / "pairs.jsonl"
 MIN_WORDS, MAX_WORDS = 150, 800
-COPY_SITES = ("Riverside Online", "Metro Today", "Global Reader")
+COPY_SITES = ("Riverside Online", "Metro Today", "Global Reader")  # the second sites of dev stories' copies
+TEST_COPY_SITES = ("Lakeshore Star", "Daily Compass")  # those of test stories: boilerplate tuning never saw
 
 
 def _words(title: str, paragraphs: list[str]) -> int:
@@ -64,7 +65,8 @@ def _edit(paragraphs: list[str], old: str, new: str) -> list[str]:
 def same_story_pairs(story: dict, boilerplate: dict, n: int) -> list[tuple[str, dict, str]]:
     """(kind, copy, note) for one story's copies; the original is built by the caller."""
     p, title, dateline = story["paragraphs"], story["title"], story["dateline"]
-    site = COPY_SITES[n % len(COPY_SITES)]
+    sites = TEST_COPY_SITES if split_of(story["id"]) == "test" else COPY_SITES
+    site = sites[n % len(sites)]
     plate = boilerplate[site]
     edited = _edit(_edit(p, *story["edits"][0]), *story["edits"][1])
     reordered = [p[0], p[2], p[1], p[4], p[3]] + p[5:]
@@ -110,9 +112,15 @@ def build(sources: dict) -> list[dict]:
             add(story["id"], "follow-up", original, article(story["site"], follow["title"], follow["paragraphs"],
                                                             story["dateline"].split(",")[0] + " (Northwire) -"),
                 False, "a report a day later on the same matter")
+            # wire follow-ups often repeat the earlier report's background paragraphs word for word
+            add(story["id"], "follow-up-with-background", original,
+                article(story["site"], follow["title"], follow["paragraphs"] + story["paragraphs"][-2:],
+                        story["dateline"].split(",")[0] + " (Northwire) -"),
+                False, "a report a day later that repeats the earlier report's last two (background) paragraphs")
     # Two unrelated stories carried by one site, both wrapped in its boilerplate: the boilerplate must not join them.
     for n, (first, second) in enumerate(zip(stories[0::2], stories[1::2])):
-        site = COPY_SITES[n % len(COPY_SITES)]
+        sites = TEST_COPY_SITES if split_of(first["id"]) == "test" else COPY_SITES
+        site = sites[n % len(sites)]
         plate = plates[site]
         a, b = (article(site, s["title"], s["paragraphs"], _copy_dateline(s["dateline"]), plate["header"],
                         plate["footer"]) for s in (first, second))
