@@ -99,7 +99,7 @@ class Settings(BaseModel):
     # estimated overlap of body 5-shingles (shared over the smaller article's) from which two articles are one story;
     # 0.75 is the middle of the gap measured on the dev pairs (docs/alerts.md, "Once per story")
     story_similarity: float = Field(default=0.75, gt=0, le=1)
-    story_capacity: int = Field(default=100_000, ge=100)  # recent articles the story index holds (about 82 MB at 100,000)
+    story_capacity: int = Field(default=100_000, ge=100)  # recent articles the story index holds (about 111 MB at 100,000)
     smtp_host: str = "127.0.0.1"
     smtp_port: int = 25
     smtp_username: str | None = None
