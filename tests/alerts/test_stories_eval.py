@@ -53,11 +53,21 @@ def test_dev_pairs_score_at_least_the_reported_precision_and_recall():
     assert before.counts.fn == 32 and before.counts.fp == 0  # the "before" row of the report, as documented
 
 
-def test_newsmon_eval_stories_prints_both_versions_as_json_without_the_stack_or_the_model():
+def newsmon(*args: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2] / "services")}
-    result = subprocess.run([sys.executable, "-m", "newsmon.cli.main", "eval", "--stories", "--json"],
-                            capture_output=True, text=True, env=env, timeout=120)
+    return subprocess.run([sys.executable, "-m", "newsmon.cli.main", *args], capture_output=True, text=True, env=env,
+                          timeout=120)
+
+
+def test_newsmon_eval_stories_prints_both_versions_as_json_without_the_stack_or_the_model():
+    result = newsmon("eval", "--stories", "--json")
     assert result.returncode == 0, result.stderr
     rows = json.loads(result.stdout)
     assert [(r["split"], r["version"]) for r in rows] == [("dev", 1), ("dev", 2)]
     assert rows[1]["precision"] == 1.0 and rows[1]["recall"] == 1.0 and rows[1]["errors"] == []
+
+
+def test_a_stories_split_without_stories_is_one_sentence_and_exit_1():
+    result = newsmon("eval", "--stories-split", "test")
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "--stories-split chooses the split of the story pairs: add --stories" in result.stderr

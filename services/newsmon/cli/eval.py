@@ -54,6 +54,10 @@ def eval_command(corpora: tuple[str, ...], wire_splits: tuple[str, ...], conll_d
     Throughput: articles per second of newsmon's Extractor and of the raw model's nlp.pipe on the
     same texts, measured in this run. One row per dataset and one for all of them together.
     """
+    if stories_splits and not stories:
+        from .common import fail
+
+        fail("--stories-split chooses the split of the story pairs: add --stories (newsmon eval --stories --stories-split test).")
     if stories:
         _eval_stories(stories_splits or ("dev",), as_json)
         return
