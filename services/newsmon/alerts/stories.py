@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 from datasketch import MinHash
 
+
 @dataclass(frozen=True)
 class Scheme:
     """How signatures are made and compared. Stored records carry the version: records of another
