@@ -37,8 +37,14 @@ def _samples_dir(explicit: Path | None) -> Path | None:
 @click.option("--repeat", type=int, default=3, show_default=True, help="Timed passes over the data for the throughput figures.")
 @click.option("--batch-size", type=int, default=32, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.option("--stories", is_flag=True,
+              help="Score near-duplicate (story) detection instead: precision and recall of 'same story' on the "
+                   "labelled pairs of data/eval/stories, before (signature version 1) and now.")
+@click.option("--stories-split", "stories_splits", multiple=True, type=click.Choice(["dev", "test"]),
+              help="With --stories: the split to score (default dev; score test only when a change is done).")
 def eval_command(corpora: tuple[str, ...], wire_splits: tuple[str, ...], conll_dir: Path | None, conll_docs: int,
-                 samples_dir: Path | None, repeat: int, batch_size: int, as_json: bool) -> None:
+                 samples_dir: Path | None, repeat: int, batch_size: int, as_json: bool, stories: bool,
+                 stories_splits: tuple[str, ...]) -> None:
     """Score entities, actors and events on the development data, for the raw model and for newsmon.
 
     Entities: exact span and label, OntoNotes labels mapped to CoNLL's PER/ORG/LOC/MISC for both
@@ -48,6 +54,13 @@ def eval_command(corpora: tuple[str, ...], wire_splits: tuple[str, ...], conll_d
     Throughput: articles per second of newsmon's Extractor and of the raw model's nlp.pipe on the
     same texts, measured in this run. One row per dataset and one for all of them together.
     """
+    if stories_splits and not stories:
+        from .common import fail
+
+        fail("--stories-split chooses the split of the story pairs: add --stories (newsmon eval --stories --stories-split test).")
+    if stories:
+        _eval_stories(stories_splits or ("dev",), as_json)
+        return
     from newsmon.config import get_settings
     from newsmon.nlp import Extractor, load_model
     from newsmon.nlp.evaluation import (
@@ -83,6 +96,33 @@ def eval_command(corpora: tuple[str, ...], wire_splits: tuple[str, ...], conll_d
         click.echo(json.dumps(report.as_dict(), indent=2))
         return
     _print(report)
+
+
+def _eval_stories(splits: tuple[str, ...], as_json: bool) -> None:
+    """`newsmon eval --stories`: no model, no stack; the threshold is NEWSMON_STORY_SIMILARITY."""
+    from newsmon.alerts.stories_eval import evaluate
+    from newsmon.config import get_settings
+
+    scores = evaluate(splits, get_settings().story_similarity)
+    if as_json:
+        click.echo(json.dumps([s.as_dict() for s in scores], indent=2))
+        return
+    from rich.table import Table
+
+    from .terminal import SafeConsole
+
+    table = Table(title="Stories: 'same story' on the labelled pairs")
+    for column in ("split", "signature", "threshold", "pairs", "P", "R", "tp", "fp", "fn", "tn"):
+        table.add_column(column, justify="left" if column in ("split", "signature") else "right")
+    for s in scores:
+        table.add_row(s.split, f"v{s.version}" + (" (before)" if s.version == 1 else " (now)"), f"{s.similarity:.2f}",
+                      str(s.pairs), f"{s.precision:.3f}", f"{s.recall:.3f}", str(s.counts.tp), str(s.counts.fp), str(s.counts.fn),
+                      str(s.tn))
+    console = SafeConsole()
+    console.print(table)
+    for s in scores:
+        if s.errors and s.version != 1:
+            console.print(f"{s.split}, wrong: " + ", ".join(s.errors), highlight=False)
 
 
 def _order(corpus: str) -> tuple[int, str]:
