@@ -588,26 +588,9 @@ def last_dead_letters(
     consumer: Any, topic: str, count: int = RECENT, timeout_s: float = DEFAULT_TIMEOUT_S
 ) -> list[DeadLetterSummary]:
     """The newest ``count`` dead letters, oldest first, read from the end of each partition."""
-    from kafka import TopicPartition
+    from newsmon.ops.deadletters import read_topic
 
-    numbers = consumer.partitions_for_topic(topic)
-    if not numbers:
-        return []
-    partitions = [TopicPartition(topic, n) for n in sorted(numbers)]
-    timeout_ms = int(timeout_s * 1000)
-    ends = consumer.end_offsets(partitions, timeout_ms=timeout_ms)
-    begins = consumer.beginning_offsets(partitions, timeout_ms=timeout_ms)
-    wanted = {tp: (max(begins[tp], ends[tp] - count), ends[tp]) for tp in partitions if ends[tp] > begins[tp]}
-    if not wanted:
-        return []
-    consumer.assign(list(wanted))
-    for tp, (start, _) in wanted.items():
-        consumer.seek(tp, start)
-    records = []
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline and any(consumer.position(tp) < end for tp, (_, end) in wanted.items()):
-        for batch in consumer.poll(timeout_ms=200).values():
-            records.extend(batch)
+    records = read_topic(consumer, topic, last=count, timeout_s=timeout_s)
     records.sort(key=lambda r: (r.timestamp, r.partition, r.offset))
     return [dead_letter_summary(r) for r in records[-count:]]
 
