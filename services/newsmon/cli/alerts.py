@@ -108,6 +108,19 @@ def add(name, query, channels, digest, throttle, secret, disabled):
     if any(c.type == "webhook" for c in rule.channels) and existing is None and not secret:
         # Generated, so shown this once: the receiver needs it to check X-Newsmon-Signature.
         out_console.print(f"webhook secret (for X-Newsmon-Signature): {rule.secret.get_secret_value()}", highlight=False)
+    _warn_if_smtp_unreachable(settings, rule)
+
+
+def _warn_if_smtp_unreachable(settings, rule: AlertRule) -> None:
+    """An email channel whose mail server does not answer: the rule stays added (the server may be down for
+    a while; deliveries are retried and recorded as failed), but the operator hears it now, in a few seconds."""
+    from newsmon.alerts.channels.email import smtp_problem
+
+    if any(c.type == "email" for c in rule.channels):
+        problem = smtp_problem(settings, timeout_s=min(settings.alert_timeout_s, 5.0))
+        if problem:
+            err_console.print(f"[yellow]warning:[/] rule {escape(rule.name)} is added, but its email alerts will fail "
+                              f"until this is fixed: {escape(problem)}", highlight=False)
 
 
 @alerts.command(name="list")
