@@ -8,8 +8,10 @@ message (and dead-letters it again, as a new letter, if it still fails).
 Each replay is recorded on the compacted ``dlq_replays_topic``, keyed by the letter's own
 place (``<dlq topic>[partition]@offset``), and the replayed message carries the same place in
 its ``newsmon-replay-of`` header. A second ``replay`` of the same selection skips the letters
-already sent back, unless forced: an operator who runs the command twice, or two operators at
-once on overlapping selections, do not feed the same article in twice by accident.
+already sent back, unless forced: an operator who runs the command twice, or replays ``--all``
+after replaying a few by key, does not feed the same article in twice by accident. (Two
+operators replaying the same letter at the same instant can both send it: the record is read
+before and written after sending; alerts stay once per rule and story either way.)
 """
 
 from __future__ import annotations
