@@ -148,8 +148,14 @@ def replay(refs, everything, stage, since, force, dry_run):
         return
     from kafka.errors import KafkaError
 
+    from newsmon.stream.access import KafkaAccessError
+    from newsmon.stream.kafka import ensure_topics
+
     try:
+        ensure_topics(settings)  # the replays topic, on a deployment older than it
         replayed, skipped = dl.replay(settings, chosen, replays, force=force)
+    except KafkaAccessError as exc:
+        fail(str(exc), 2)
     except (KafkaError, OSError) as exc:
         kafka_unreachable(settings, exc)
     for x, to in replayed:
