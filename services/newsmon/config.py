@@ -40,6 +40,8 @@ class Settings(BaseModel):
     articles_topic: str = "news.articles"
     enriched_topic: str = "news.enriched"
     dlq_topic: str = "news.articles.dlq"
+    # Compacted: which dead letters `newsmon dlq replay` has sent back (key = the letter's place), so none is replayed twice by accident.
+    dlq_replays_topic: str = "news.articles.dlq.replays"
     alerts_topic: str = "news.alerts"
     alert_rules_topic: str = "news.alert-rules"
     stories_topic: str = "news.stories"

@@ -27,6 +27,7 @@ def scratch_settings(settings: Settings, prefix: str = "scratch", **overrides) -
         "articles_topic": f"{run}.news.articles",
         "enriched_topic": f"{run}.news.enriched",
         "dlq_topic": f"{run}.news.articles.dlq",
+        "dlq_replays_topic": f"{run}.news.articles.dlq.replays",
         "alerts_topic": f"{run}.news.alerts",
         "alert_topic_prefix": f"{run}.news.alerts.",
         "alert_rules_topic": f"{run}.news.alert-rules",

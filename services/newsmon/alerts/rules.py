@@ -178,7 +178,7 @@ def _check_topic(channel: Channel, settings) -> None:
         return
     topic = topic or settings.alerts_topic
     own = {settings.articles_topic: "articles", settings.enriched_topic: "enriched articles",
-           settings.dlq_topic: "dead letters", settings.alert_rules_topic: "alert rules", settings.stories_topic: "stories"}
+           settings.dlq_topic: "dead letters", settings.dlq_replays_topic: "dead-letter replays", settings.alert_rules_topic: "alert rules", settings.stories_topic: "stories"}
     where = (f"alerts go to {settings.alerts_topic!r} or a topic starting with {settings.alert_topic_prefix!r} "
              f"(NEWSMON_ALERT_TOPIC_PREFIX)")
     if topic in own:

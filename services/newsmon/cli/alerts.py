@@ -108,6 +108,19 @@ def add(name, query, channels, digest, throttle, secret, disabled):
     if any(c.type == "webhook" for c in rule.channels) and existing is None and not secret:
         # Generated, so shown this once: the receiver needs it to check X-Newsmon-Signature.
         out_console.print(f"webhook secret (for X-Newsmon-Signature): {rule.secret.get_secret_value()}", highlight=False)
+    _warn_if_smtp_unreachable(settings, rule)
+
+
+def _warn_if_smtp_unreachable(settings, rule: AlertRule) -> None:
+    """An email channel whose mail server does not answer: the rule stays added (the server may be down for
+    a while; deliveries are retried and recorded as failed), but the operator hears it now, in a few seconds."""
+    from newsmon.alerts.channels.email import smtp_problem
+
+    if any(c.type == "email" for c in rule.channels):
+        problem = smtp_problem(settings, timeout_s=min(settings.alert_timeout_s, 5.0))
+        if problem:
+            err_console.print(f"[yellow]warning:[/] rule {escape(rule.name)} is added, but its email alerts will fail "
+                              f"until this is fixed: {escape(problem)}", highlight=False)
 
 
 @alerts.command(name="list")
@@ -205,3 +218,61 @@ def new_key():
     from newsmon.ops.keys import new_key as make_key
 
     click.echo(make_key())
+
+
+@alerts.command()
+@click.option("--rule", help="Only this rule's alerts.")
+@click.option("--status", type=click.Choice(["sent", "failed", "held", "queued", "pending"]),
+              help="Only deliveries in this state: sent, failed, held (over the throttle), queued (for a digest), pending.")
+@click.option("--since", help="Fired at or after: a duration back (30m, 12h, 7d), today, yesterday, or an ISO 8601 date.")
+@click.option("--size", type=click.IntRange(1, 10_000), default=20, show_default=True, help="How many records, newest first.")
+@click.option("--json", "as_json", is_flag=True, help="Print the records as JSON.")
+def history(rule, status, since, size, as_json):
+    """Alerts fired, newest first: one line per alert and channel, with its status and last error (from news-alerts)."""
+    from newsmon.alerts.history import history_query, recorded_rules, search_history, since_bound
+
+    from .reach import elasticsearch, es_call
+
+    try:
+        bound = since_bound(since) if since else None
+    except RuleError as exc:
+        fail(str(exc))
+    settings = get_settings()
+    es = elasticsearch(settings)
+    index = settings.alerts_index
+    total, records = es_call(settings, index, lambda: search_history(es, index, history_query(rule, status, bound), size),
+                             missing=lambda: (0, []))
+    if as_json:
+        click.echo(json.dumps(records, ensure_ascii=False, indent=2))
+        return
+    filters = ", ".join(f"{k} {v}" for k, v in (("rule", rule), ("status", status), ("since", since)) if v)
+    if not records:
+        known = es_call(settings, index, lambda: recorded_rules(es, index), missing=list) if rule else []
+        hint = f" (rules with alerts recorded: {', '.join(known)})" if rule and known and rule not in known else ""
+        out_console.print(f"no alerts recorded{' for ' + escape(filters) if filters else ''}{escape(hint)}", highlight=False)
+        return
+    shown = f"{len(records)} of {total}" if total > len(records) else str(total)
+    table = Table(title=escape(f"{shown} alert deliver{'ies' if total != 1 else 'y'}{', ' + filters if filters else ''}, newest first"))
+    for column in ("fired", "rule", "status", "channel", "articles", "attempts", "error"):
+        table.add_column(column, overflow="fold")
+    colors = {"sent": "green", "failed": "red", "held": "yellow", "queued": "cyan", "pending": "cyan"}
+    for r in records:
+        titles = r.get("titles") or r.get("article_ids") or []
+        about = escape(titles[0] if titles else "?") + (f" (+{len(titles) - 1} more)" if len(titles) > 1 else "")
+        sources = ", ".join(r.get("sources") or [])
+        state = r.get("status") or "?"
+        held = f", {r['held_back']} held back" if r.get("held_back") else ""
+        table.add_row(escape(_when(r.get("fired_at"))), escape(r.get("rule") or "?"),
+                      f"[{colors.get(state, 'white')}]{escape(state)}[/]{escape(held)}", escape(r.get("channel") or "?"),
+                      about + (f" [dim]({escape(sources)})[/]" if sources else ""), str(r.get("attempts") or 0),
+                      escape(r.get("error") or "-"))
+    out_console.print(table)
+
+
+def _when(stamp: str | None) -> str:
+    if not stamp:
+        return "?"
+    try:
+        return datetime.fromisoformat(stamp).astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
+    except ValueError:
+        return stamp

@@ -26,6 +26,8 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "feeds": ("newsmon.cli.feeds:feeds", "Feeds and sitemaps to poll, and the poller that brings their articles in."),
     "status": ("newsmon.cli.status:status", "Show the stack, the worker, consumer lag, last-minute throughput and the last errors."),
     "events": ("newsmon.cli.events:events", "List extracted events, filtered by actor, country, type, topic, date."),
+    "show": ("newsmon.cli.show:show", "Show one stored article's whole enrichment (by id, id prefix or URL)."),
+    "dlq": ("newsmon.cli.dlq:dlq", "List, show and replay dead letters (messages the worker could not process)."),
     "es": ("newsmon.cli.es:es", "Install or upgrade Elasticsearch index templates and aliases."),
     "reindex": ("newsmon.cli.reindex:reindex", "Re-derive events and topics of stored articles after a pipeline upgrade."),
     "reprocess": ("newsmon.cli.reprocess:reprocess", "Run articles stored since a date through the current pipeline again."),

@@ -199,6 +199,24 @@ class ErrorsPart:
 
 
 @dataclass(frozen=True)
+class SmtpPart:
+    """The mail server of email alerts, checked only when some rule has an email channel.
+
+    ``reachable`` is None when it was not checked (no email rule, or the rules could not be read:
+    ``error`` says which); otherwise whether EHLO (and STARTTLS, when configured) went through.
+    """
+
+    server: str = ""
+    email_rules: list[str] = field(default_factory=list)
+    reachable: bool | None = None
+    detail: str | None = None
+    error: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
 class StatusReport:
     generated_at: str
     took_s: float
@@ -209,6 +227,7 @@ class StatusReport:
     throughput: ThroughputPart
     errors: ErrorsPart
     feeds: FeedsPart = field(default_factory=FeedsPart)
+    smtp: SmtpPart = field(default_factory=SmtpPart)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -221,6 +240,7 @@ class StatusReport:
             "throughput": self.throughput.as_dict(),
             "errors": self.errors.as_dict(),
             "feeds": self.feeds.as_dict(),
+            "smtp": self.smtp.as_dict(),
         }
 
 
@@ -231,17 +251,19 @@ def gather_status(settings: Settings, timeout_s: float = DEFAULT_TIMEOUT_S) -> S
     """The whole report. Never raises; each source gets about ``timeout_s`` seconds."""
     started = time.monotonic()
     generated_at = _now_iso()
-    with ThreadPoolExecutor(max_workers=5, thread_name_prefix="newsmon-status") as pool:
+    with ThreadPoolExecutor(max_workers=6, thread_name_prefix="newsmon-status") as pool:
         stack = pool.submit(stack_status, settings, timeout_s)
         worker = pool.submit(worker_status, settings, timeout_s)
         kafka = pool.submit(kafka_findings, settings, timeout_s)
         es = pool.submit(elasticsearch_findings, settings, timeout_s)
         feeds = pool.submit(feeds_status, settings, timeout_s)
+        smtp = pool.submit(smtp_status, settings, timeout_s)
         stack_part = _settled(stack, lambda reason: StackPart(error=reason), settings)
         worker_part = _settled(worker, lambda reason: WorkerPart(_worker_url(settings), False, error=reason), settings)
         kafka_part = _settled(kafka, KafkaFindings.unavailable_for(settings), settings)
         es_part = _settled(es, ElasticsearchFindings.unavailable, settings)
         feeds_part = _settled(feeds, lambda reason: FeedsPart(error=reason), settings)
+        smtp_part = _settled(smtp, lambda reason: SmtpPart(_smtp_server(settings), error=reason), settings)
     return StatusReport(
         generated_at=generated_at,
         took_s=round(time.monotonic() - started, 2),
@@ -264,6 +286,7 @@ def gather_status(settings: Settings, timeout_s: float = DEFAULT_TIMEOUT_S) -> S
             problems=[*kafka_part.errors_problems, *es_part.errors_problems],
         ),
         feeds=feeds_part,
+        smtp=smtp_part,
     )
 
 
@@ -390,6 +413,33 @@ def elasticsearch_reachability(settings: Settings, timeout_s: float = DEFAULT_TI
 
 def _scrubbed_component(component: Component, settings: Settings) -> Component:
     return Component(**{**asdict(component), "detail": scrub(component.detail, settings)})
+
+
+# --- the mail server of email alerts
+
+
+def smtp_status(settings: Settings, timeout_s: float = DEFAULT_TIMEOUT_S) -> SmtpPart:
+    """Whether the SMTP server answers, when any rule (enabled or not) has an email channel."""
+    from newsmon.alerts.channels.email import smtp_problem
+    from newsmon.alerts.rulebook import read_rules
+
+    server = _smtp_server(settings)
+    try:
+        book = read_rules(settings, timeout_s=timeout_s)
+    except Exception as exc:
+        return SmtpPart(server, error=scrub(f"alert rules cannot be read, so email channels are unknown: "
+                                            f"{describe_error(exc)}", settings))
+    emailing = sorted(r.name for r in book.rules() if any(c.type == "email" for c in r.channels))
+    if not emailing:
+        return SmtpPart(server)
+    problem = smtp_problem(settings, timeout_s=timeout_s)
+    if problem:
+        return SmtpPart(server, emailing, False, scrub(problem, settings))
+    return SmtpPart(server, emailing, True, "answers (EHLO" + (", STARTTLS" if settings.smtp_starttls else "") + ")")
+
+
+def _smtp_server(settings: Settings) -> str:
+    return f"{settings.smtp_host}:{settings.smtp_port}"
 
 
 # --- the worker
@@ -588,26 +638,9 @@ def last_dead_letters(
     consumer: Any, topic: str, count: int = RECENT, timeout_s: float = DEFAULT_TIMEOUT_S
 ) -> list[DeadLetterSummary]:
     """The newest ``count`` dead letters, oldest first, read from the end of each partition."""
-    from kafka import TopicPartition
+    from newsmon.ops.deadletters import read_topic
 
-    numbers = consumer.partitions_for_topic(topic)
-    if not numbers:
-        return []
-    partitions = [TopicPartition(topic, n) for n in sorted(numbers)]
-    timeout_ms = int(timeout_s * 1000)
-    ends = consumer.end_offsets(partitions, timeout_ms=timeout_ms)
-    begins = consumer.beginning_offsets(partitions, timeout_ms=timeout_ms)
-    wanted = {tp: (max(begins[tp], ends[tp] - count), ends[tp]) for tp in partitions if ends[tp] > begins[tp]}
-    if not wanted:
-        return []
-    consumer.assign(list(wanted))
-    for tp, (start, _) in wanted.items():
-        consumer.seek(tp, start)
-    records = []
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline and any(consumer.position(tp) < end for tp, (_, end) in wanted.items()):
-        for batch in consumer.poll(timeout_ms=200).values():
-            records.extend(batch)
+    records = read_topic(consumer, topic, last=count, timeout_s=timeout_s)
     records.sort(key=lambda r: (r.timestamp, r.partition, r.offset))
     return [dead_letter_summary(r) for r in records[-count:]]
 

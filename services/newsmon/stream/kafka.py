@@ -59,6 +59,7 @@ def topic_specs(settings: Settings) -> list[NewTopic]:
         NewTopic(settings.articles_topic, n, 1, topic_configs=size),
         NewTopic(settings.enriched_topic, n, 1, topic_configs=size),
         NewTopic(settings.dlq_topic, 1, 1, topic_configs=size),
+        NewTopic(settings.dlq_replays_topic, 1, 1, topic_configs={"cleanup.policy": "compact"}),  # `newsmon dlq replay`
         NewTopic(settings.alerts_topic, 1, 1, topic_configs=size),
         NewTopic(settings.alert_rules_topic, 1, 1, topic_configs={"cleanup.policy": "compact", **size}),
         # Story signatures only matter while a copy can still arrive: keep a week.

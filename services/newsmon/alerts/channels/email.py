@@ -78,3 +78,32 @@ class EmailSender:
             raise DeliveryError(f"the mail server refused {channel.target}: {exc.recipients}", retryable=False) from None
         except (smtplib.SMTPException, OSError) as exc:
             raise DeliveryError(f"cannot send mail via {self.settings.smtp_host}:{self.settings.smtp_port}: {exc}") from None
+
+
+def smtp_problem(settings: Settings, timeout_s: float = 5.0) -> str | None:
+    """Why email alerts cannot reach the configured SMTP server now, or None when it answers.
+
+    Connects (TLS from the start on port 465), says EHLO, and does STARTTLS when it is configured,
+    since a delivery would fail there too; it does not log in (no password goes out for a check)
+    and sends nothing. Answers within about ``timeout_s``. Used by ``alerts add`` and ``status``.
+    """
+    from newsmon.ops.redact import redact
+
+    s = settings
+    where = f"{s.smtp_host}:{s.smtp_port}"
+    context = ssl.create_default_context()
+    try:
+        if s.smtp_port == IMPLICIT_TLS_PORT:
+            smtp: smtplib.SMTP = smtplib.SMTP_SSL(s.smtp_host, s.smtp_port, timeout=timeout_s, context=context)
+        else:
+            smtp = smtplib.SMTP(s.smtp_host, s.smtp_port, timeout=timeout_s)
+        with smtp:
+            smtp.ehlo()
+            if s.smtp_starttls and s.smtp_port != IMPLICIT_TLS_PORT:
+                smtp.starttls(context=context)
+            smtp.noop()
+    except (smtplib.SMTPException, OSError) as exc:
+        reason = str(exc).strip() or type(exc).__name__
+        return redact(f"the SMTP server {where} cannot be reached ({reason}): check NEWSMON_SMTP_HOST and "
+                      "NEWSMON_SMTP_PORT, and that the mail server is up")
+    return None
