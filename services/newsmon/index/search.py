@@ -107,7 +107,9 @@ def stories_before(es: Elasticsearch, index: str, query: dict[str, Any], keys: l
     """Which of these stories have a matching copy sorted before ``cursor`` (shown on an earlier page)."""
     if not keys:
         return set()
-    found: set[str] = set()
+    # The cursor's own article (its id is the sort's last value, the tiebreaker) was shown last.
+    last = es.search(index=index, query={"term": {"id": cursor[-1]}}, size=1, source_includes=["id", "story_id"])
+    found: set[str] = {story_key(h) for h in last["hits"]["hits"]}
     after = cursor
     while True:
         r = es.search(index=index, query=_has(query, keys), sort=_reverse(article_sort(sort)), size=MAX_SIZE,

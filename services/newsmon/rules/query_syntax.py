@@ -311,7 +311,7 @@ def field_node(field: str, value: str, topics: Collection[str] | None = None) ->
     clause = compile_field(field, value)
     if field == "topic" and topics is not None and "*" not in clause.value and "?" not in clause.value:
         if clause.value not in topics:
-            hint = did_you_mean(clause.value, set(topics)) or "`newsmon topics list` shows the configured topics"
+            hint = did_you_mean(clause.value, set(topics), n=1) or "`newsmon topics list` shows the configured topics"
             raise FieldValueError("a configured topic id", value, hint)
     return FieldNode(clause)
 
