@@ -251,3 +251,46 @@ def test_alerts_add_and_test_refuse_an_unknown_topic_with_the_same_sentence(corp
     assert result.exit_code == 1, result.output
     assert MISTAKES[0][1] in " ".join(result.output.split())
     assert "Traceback" not in result.output
+
+
+def test_alerts_test_says_when_a_rule_names_a_topic_no_longer_configured(corpus, tmp_path):
+    """The rule was fine when added; the topics file changed since. `alerts test` says so, as search would."""
+    import uuid
+
+    import yaml
+
+    from newsmon.rules import default_topics_path
+    from tests.support import run_newsmon
+
+    settings, _ = corpus
+    name = f"sanctions-{uuid.uuid4().hex[:6]}"
+    added = run_newsmon(settings, "alerts", "add", "--name", name, "--query", "topic:sanctions AND oil", "--channel", "kafka")
+    assert added.returncode == 0, added.stderr
+    try:
+        topics = yaml.safe_load(default_topics_path().read_text(encoding="utf-8"))
+        fewer = tmp_path / "topics.yaml"
+        topics["topics"] = [t for t in topics["topics"] if t["id"] != "sanctions"]
+        fewer.write_text(yaml.safe_dump(topics, allow_unicode=True), encoding="utf-8")
+        changed = settings.model_copy(update={"topics_file": fewer})
+        article = tmp_path / "a.txt"
+        article.write_text("Oil embargo\n\nThe European Union imposed sanctions on oil exports.\n", encoding="utf-8")
+        tested = run_newsmon(changed, "alerts", "test", name, str(article))
+        assert tested.returncode == 1, tested.stdout + tested.stderr
+        said = " ".join(tested.stderr.split())
+        assert "error: the query does not parse: at position 6: expected a configured topic id, got 'sanctions'" in said
+        assert "Traceback" not in tested.stderr and tested.stdout == ""
+        searched = run_newsmon(changed, "search", "topic:sanctions AND oil")
+        assert searched.returncode == 1 and said.split("^")[0] in " ".join(searched.stderr.split())
+    finally:
+        run_newsmon(settings, "alerts", "remove", name)
+
+
+def test_a_mistake_in_a_real_process_is_one_sentence_on_stderr(corpus):
+    from tests.support import run_newsmon
+
+    settings, _ = corpus
+    for args in (("search", "--since", "yesterdy"), ("events", "--size", "-1"), ("search", "--country", "Sudn")):
+        done = run_newsmon(settings, *args)
+        assert done.returncode == 1, done.stderr
+        assert done.stderr.startswith("error: ") and len(done.stderr.strip().splitlines()) == 1, done.stderr
+        assert "Traceback" not in done.stderr and done.stdout == ""

@@ -75,5 +75,5 @@ def _refuse(value: str) -> str:
             close = difflib.get_close_matches(value.upper(), sorted(codes), n=3, cutoff=0.6)
     else:
         close = []
-    close += [f"{n.title()} ({names[n]})" for n in difflib.get_close_matches(fold(value), list(names), n=3, cutoff=0.75)]
+    close += [f"{n.title()} ({names[n]})" for n in difflib.get_close_matches(fold(value), list(names), n=3, cutoff=0.7)]
     raise CountryError(value, close[:3])
