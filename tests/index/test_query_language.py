@@ -294,3 +294,17 @@ def test_a_mistake_in_a_real_process_is_one_sentence_on_stderr(corpus):
         assert done.returncode == 1, done.stderr
         assert done.stderr.startswith("error: ") and len(done.stderr.strip().splitlines()) == 1, done.stderr
         assert "Traceback" not in done.stderr and done.stdout == ""
+
+
+def test_a_broken_or_missing_topics_file_is_a_sentence(corpus, tmp_path):
+    from newsmon.cli.search import search
+
+    settings, _ = corpus
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("version: 1\ntopics:\n  - id: x\n    name: [unclosed\n", encoding="utf-8")
+    for path, says in ((broken, "the topics file has errors, fix them (`newsmon topics validate` lists them)"),
+                       (tmp_path / "missing.yaml", "missing.yaml")):
+        result = run(settings.model_copy(update={"topics_file": path}), search, "ceasefire")
+        assert result.exit_code == 1, result.output
+        assert result.output.startswith("error: ") and says in result.output, result.output
+        assert "Traceback" not in result.output
