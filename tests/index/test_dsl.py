@@ -209,7 +209,7 @@ def test_dates_elasticsearch_would_refuse_are_sentences(value):
 def test_cursors_round_trip_and_nonsense_is_refused():
     values = [1.5, 1700000000000, "an-id"]
     assert decode_cursor(encode_cursor(values)) == values
-    for bad in ("nonsense", encode_cursor([])[:-1] + "!", ""):
+    for bad in ("nonsense", encode_cursor([])[:-1] + "!", "", encode_cursor([1.0, 2])):
         with pytest.raises(CursorError):
             decode_cursor(bad)
 

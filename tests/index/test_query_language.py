@@ -19,7 +19,7 @@ from click.testing import CliRunner
 from newsmon.articles import prepare, validate_article
 from newsmon.config import Settings, get_settings
 from newsmon.index.dsl import ARTICLES, to_dsl
-from newsmon.index.search import search_articles
+from newsmon.index.search import encode_cursor, search_articles
 from newsmon.index.templates import install
 from newsmon.rules import ArticleIndex, parse_query
 from tests.index.helpers import index_articles
@@ -224,6 +224,8 @@ MISTAKES = [
     (["--page", "0"], "--page must be a whole number from 1 to 10000, not '0'."),
     (["--page", "600", "--size", "20"], "--page 600 with --size 20 goes past result 10000: continue with --after"),
     (["--after", "nonsense"], "--after 'nonsense' is not a cursor newsmon printed"),
+    (["--after", encode_cursor(["a", "b", "c"])], "Elasticsearch could not run this search ("),
+    (["--after", encode_cursor([1.0])], "is not a cursor newsmon printed"),
     (["--sort", "score"], "--sort must be relevance or date, not 'score'."),
     (["--format", "xml"], "--format must be one of table, json, ndjson, csv, not 'xml'."),
 ]

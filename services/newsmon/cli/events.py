@@ -11,6 +11,7 @@ from newsmon.index.dsl import EVENTS
 from newsmon.index.search import encode_cursor, search_events
 
 from .common import out_console, query_elasticsearch
+from .queries import refused_as_sentence
 from .results import check_paging, emit, next_page_hint, result_options
 from .search import compile_search, filter_options
 from .terminal import escape
@@ -55,7 +56,7 @@ def events(query, actor, country, event_type, topic, source, since, until, size,
         return search_events(es, settings.events_index, body, size=paging["size"], page=paging["page"], sort=sort,
                              after=paging["after"])
 
-    response = query_elasticsearch(settings, settings.events_index, run)
+    response = query_elasticsearch(settings, settings.events_index, refused_as_sentence(run))
     hits = response["hits"]["hits"]
     total = response["hits"]["total"]["value"]
     docs = [{**h["_source"], "cursor": encode_cursor(h["sort"])} for h in hits]

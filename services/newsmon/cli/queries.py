@@ -82,3 +82,23 @@ def read_request(settings, text: str, options: dict[str, str | None]) -> Request
         except FieldValueError as exc:
             fail(f"{OPTION_NAMES[name]}: {exc.message}")
     return Request(query, filters)
+
+
+def refused_as_sentence(call):
+    """``call`` with Elasticsearch's refusals of a query (400) turned into one sentence.
+
+    The parser keeps wildcards simple, but a cluster may still refuse (too many terms under a
+    wildcard, a cursor from elsewhere): the reason is said, never a raw ``BadRequestError``.
+    """
+    from elasticsearch import BadRequestError
+
+    def checked():
+        try:
+            return call()
+        except BadRequestError as exc:
+            error = exc.body.get("error") if isinstance(exc.body, dict) else None
+            causes = (error.get("root_cause") if isinstance(error, dict) else None) or [{}]
+            reason = causes[0].get("reason") or exc.message
+            fail(f"Elasticsearch could not run this search ({reason}): use longer wildcards (more letters before *), "
+                 "a simpler query, or a cursor this command printed.")
+    return checked

@@ -20,7 +20,7 @@ from newsmon.index.search import (
 )
 
 from .common import fail, out_console, query_elasticsearch
-from .queries import read_request
+from .queries import read_request, refused_as_sentence
 from .results import check_dates, check_paging, emit, next_page_hint, result_options
 from .terminal import escape, neutralise
 
@@ -152,7 +152,7 @@ def search(query, actor, country, event_type, topic, source, since, until, size,
         total, stories = count_stories(es, index, body)
         return hits, story_copies(es, index, body, keys), total, stories, more
 
-    hits, copies, total, stories, more = query_elasticsearch(settings, index, run)
+    hits, copies, total, stories, more = query_elasticsearch(settings, index, refused_as_sentence(run))
     rows = [article_row(h, None if copies is None else copies.get(story_key(h), {"count": 1})) for h in hits]
     next_cursor = rows[-1]["cursor"] if rows and more else None
     fmt = paging["fmt"]

@@ -42,7 +42,7 @@ def decode_cursor(cursor: str) -> list[Any]:
         values = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
     except (binascii.Error, ValueError, UnicodeDecodeError):
         values = None
-    if not isinstance(values, list) or not values:
+    if not isinstance(values, list) or len(values) != 3:  # every sort here has three keys
         raise CursorError(f"--after {cursor!r} is not a cursor newsmon printed: copy the value shown after the last page")
     return values
 
