@@ -28,13 +28,13 @@ def result_options(default_size: int, default_sort: str) -> Callable:
     """``--since/--until --size --page --after --sort --format --json`` with this command's defaults."""
     def decorate(command: Callable) -> Callable:
         for option in reversed([
-            click.option("--since", help="On or after: 2024-05-01, today, yesterday, 7d, 2w, 12h, or date math (now-7d/d)."),
-            click.option("--until", help="On or before: same forms as --since (yesterday = until the end of yesterday)."),
-            click.option("--size", default=str(default_size), show_default=True, help=f"Results per page (1 to {MAX_SIZE})."),
-            click.option("--page", default="1", show_default=True, help="Which page (from 1)."),
-            click.option("--after", help="Continue after this cursor (printed at the end of a page): deep pages."),
-            click.option("--sort", default=default_sort, show_default=True, help="relevance or date (newest first)."),
-            click.option("--format", "fmt", default="table", show_default=True, help="table, json, ndjson or csv."),
+            click.option("--since", metavar="DATE", help="On or after: 2024-05-01, today, yesterday, 7d, 2w, 12h, or date math (now-7d/d)."),
+            click.option("--until", metavar="DATE", help="On or before: same forms as --since (yesterday = until the end of yesterday)."),
+            click.option("--size", metavar="N", default=str(default_size), show_default=True, help=f"Results per page (1 to {MAX_SIZE})."),
+            click.option("--page", metavar="N", default="1", show_default=True, help="Which page (from 1)."),
+            click.option("--after", metavar="CURSOR", help="Continue after this cursor (printed at the end of a page): deep pages."),
+            click.option("--sort", metavar="relevance|date", default=default_sort, show_default=True, help="relevance or date (newest first)."),
+            click.option("--format", "fmt", metavar="FORMAT", default="table", show_default=True, help="table, json, ndjson or csv."),
             click.option("--json", "as_json", is_flag=True, help="The same as --format json."),
         ]):
             command = option(command)
