@@ -92,18 +92,27 @@ ERRORS = [
     ("country:(SYR OR", 15, ["a value for country"], "at position 15: expected a value for country, got end of query"),
     ("country:(SYR", 12, ["')'", "a value for country"],
      "at position 12: expected ')' or a value for country, got end of query (to close the '(' at position 8)"),
-    ("country:Syria", 8, ["a three-letter country code (e.g. SYR) or IGO"],
-     "at position 8: expected a three-letter country code (e.g. SYR) or IGO, got 'Syria'"),
+    ("country:Syrai", 8, ["a country code (e.g. SYR, IGO) or a country name (e.g. Syria)"],
+     "at position 8: expected a country code (e.g. SYR, IGO) or a country name (e.g. Syria), got 'Syrai' "
+     "(did you mean Syria (SYR)?)"),
+    ("country:SDM", 8, None, "at position 8: expected a country code (e.g. SYR, IGO) or a country name (e.g. Syria), "
+     "got 'SDM' (did you mean SDN?)"),
     ('country:"a b"~3', 8, ["a value for country"],
      "at position 8: expected a value for country, got \"a b\"~3 (~N (words near each other) only applies to text)"),
-    ("event:ACUSE", 6, None,
-     "at position 6: expected an event type (AGREE, CONSULT, SUPPORT, CONCEDE, COOPERATE, AID, RETREAT, REQUEST, "
-     "ACCUSE, REJECT, THREATEN, PROTEST, SANCTION, MOBILIZE, COERCE, ASSAULT), got 'ACUSE'"),
+    ("event:ACUSE", 6, ["a PLOVER event type"],
+     "at position 6: expected a PLOVER event type, got 'ACUSE' (did you mean ACCUSE?)"),
+    ("type:ATTACK", 5, None, "at position 5: expected a PLOVER event type, got 'ATTACK' (did you mean ASSAULT?)"),
+    ("event:XYZ", 6, None,
+     "at position 6: expected a PLOVER event type, got 'XYZ' (one of AGREE, CONSULT, SUPPORT, CONCEDE, COOPERATE, AID, "
+     "RETREAT, REQUEST, ACCUSE, REJECT, THREATEN, PROTEST, SANCTION, MOBILIZE, COERCE, ASSAULT)"),
     ("cameo:x1", 6, ["a CAMEO code (2 to 4 digits, or digits and a trailing *)"],
      "at position 6: expected a CAMEO code (2 to 4 digits, or digits and a trailing *), got 'x1'"),
     ("cameo:12345", 6, None, "at position 6: expected a CAMEO code (2 to 4 digits, or digits and a trailing *), got '12345'"),
     ("actor_type:man", 11, None,
      "at position 11: expected an actor type (person, organization, country, igo, group, location), got 'man'"),
+    ("actor_type:persn", 11, None,
+     "at position 11: expected an actor type (person, organization, country, igo, group, location), got 'persn' "
+     "(did you mean person?)"),
     ("language:english", 9, ["a language code (e.g. en or en-GB)"],
      "at position 9: expected a language code (e.g. en or en-GB), got 'english'"),
     ("topic:Syria_Talks", 6, ["a topic id (lower-case letters, digits and hyphens)"],

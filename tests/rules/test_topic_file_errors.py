@@ -117,10 +117,11 @@ CASES = [
      [(6, 38, "'within' must be at least 1, got 0")]),
     ('near-part-weight', "topics:\n  - id: t\n    name: T\n    description: D\n    rules:\n      - any: [{near: ['x^2', y], within: 3}]\n",
      [(6, 23, "put the weight on the 'near' item ('weight:'), not on one of its terms")]),
-    ('country-bad', HEAD + '    rules:\n      - any: [{country: Syria}]\n',
-     [(6, 25, "'country': expected a three-letter country code (e.g. SYR) or IGO, got 'Syria'")]),
+    ('country-bad', HEAD + '    rules:\n      - any: [{country: Syrai}]\n',
+     [(6, 25, "'country': expected a country code (e.g. SYR, IGO) or a country name (e.g. Syria), got 'Syrai' "
+              "(did you mean Syria (SYR)?)")]),
     ('event-bad', HEAD + '    rules:\n      - any: [{event: ACUSE}]\n',
-     [(6, 23, "'event': expected an event type (AGREE, CONSULT, SUPPORT, CONCEDE, COOPERATE, AID, RETREAT, REQUEST, ACCUSE, REJECT, THREATEN, PROTEST, SANCTION, MOBILIZE, COERCE, ASSAULT), got 'ACUSE'")]),
+     [(6, 23, "'event': expected a PLOVER event type, got 'ACUSE' (did you mean ACCUSE?)")]),
     ('field-empty-list', HEAD + '    rules:\n      - any: [{country: []}]\n',
      [(6, 25, "'country' needs a value or a list of values")]),
     ('item-empty', "topics:\n  - id: t\n    name: T\n    description: D\n    rules:\n      - any: ['']\n",
@@ -150,7 +151,7 @@ def test_errors_print_as_path_line_column_message():
 
 
 def test_every_error_in_a_file_is_reported_not_just_the_first():
-    text = HEAD + "    threshold: high\n    rules:\n      - any: [{country: Syria}]\n      - none: [y^2]\n"
+    text = HEAD + "    threshold: high\n    rules:\n      - any: [{country: Syrai}]\n      - none: [y^2]\n"
     errors = validate_topics_text(text)
     assert [e.line for e in errors] == [5, 7, 8]
 

@@ -18,10 +18,11 @@ from newsmon.alerts.rulebook import RuleWriter, read_rules
 from newsmon.alerts.rules import AlertRule, Channel, RuleError, parse_duration, parse_throttle, problems, rule_context
 from newsmon.config import get_settings
 from newsmon.ops.keys import SecretKeyError
-from newsmon.rules import ArticleIndex, QueryError, parse_query
+from newsmon.rules import ArticleIndex
 from newsmon.stream.kafka import ensure_topics
 
 from .common import article_input_options, err_console, fail, input_defaults, out_console, read_records, validated
+from .queries import known_topics, parse_checked
 from .terminal import escape
 
 
@@ -76,11 +77,8 @@ def alerts() -> None:
 @click.option("--disabled", is_flag=True, help="Add the rule switched off.")
 def add(name, query, channels, digest, throttle, secret, disabled):
     """Add or replace an alert rule."""
-    try:
-        parse_query(query)
-    except QueryError as exc:
-        fail(f"the query does not parse: {exc}\n  {query}\n  {' ' * exc.position}^")
     settings = get_settings()
+    parse_checked(query, known_topics(settings))  # the same checks and wording as `newsmon search`
     try:
         # Checked against the settings (outbound policy, alert topics) before anything is written; host names resolved.
         data = {"name": name, "query": query, "channels": [Channel.parse(c, settings, resolve=True) for c in channels],
@@ -181,6 +179,7 @@ def test(name, paths, source, published_at, language):
     from newsmon.stream.enrichment import build_extractor
 
     settings, rule = _existing(name, writing=False)
+    parse_checked(rule.query, known_topics(settings))  # a topic removed since the rule was added is said here
     records = list(validated(read_records(paths, input_defaults(source, published_at, language))))
     articles = [prepare(a, max_body_chars=settings.max_body_chars) for _, a, _ in records if a is not None]
     for origin, _, reason in records:

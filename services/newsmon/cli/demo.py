@@ -21,7 +21,9 @@ from newsmon import PIPELINE_VERSION
 from newsmon.articles import read_paths, validate_article
 from newsmon.config import Settings, get_settings
 from newsmon.index.client import make_client
-from newsmon.index.search import build_query, search_articles
+from newsmon.index.dsl import to_dsl
+from newsmon.rules import parse_query
+from newsmon.index.search import search_stories
 from newsmon.stream.kafka import ensure_topics
 from newsmon.stream.launcher import (
     WorkerNotReady,
@@ -143,7 +145,7 @@ def demo(articles_dir: Path | None) -> None:
 
     es = make_client(settings)
     es.indices.refresh(index=settings.articles_index)
-    hits = search_articles(es, settings.articles_index, build_query(EXAMPLE_QUERY), size=3)["hits"]["hits"]
+    hits, _ = search_stories(es, settings.articles_index, to_dsl(parse_query(EXAMPLE_QUERY)), size=3)  # one line a story
     out_console.print(f"\n[bold]newsmon search {EXAMPLE_QUERY!r}[/]")
     for hit in hits:
         out_console.print(f"  {hit['_score']:.2f}  {escape(str(hit['_source'].get('title')))}", highlight=False)

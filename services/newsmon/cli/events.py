@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
-import json
-
 import click
 from rich.table import Table
 
 from newsmon.config import get_settings
 from newsmon.index.client import make_client
-from newsmon.index.search import build_event_query, event_text_fields, search_events
+from newsmon.index.dsl import EVENTS
+from newsmon.index.search import encode_cursor, search_events
 
 from .common import out_console, query_elasticsearch
+from .queries import refused_as_sentence
+from .results import check_paging, emit, next_page_hint, result_options
+from .search import compile_search, filter_options
 from .terminal import escape
-from .search import filter_options
+
+CSV_COLUMNS = ["id", "@timestamp", "type", "cameo", "modality", "negated", "source", "target", "location", "sentence",
+               "article", "topics", "cursor"]
 
 
 def _party(party: dict | None) -> str:
@@ -22,30 +26,47 @@ def _party(party: dict | None) -> str:
     return f"{party['name']} ({party['country']})" if party.get("country") else party["name"]
 
 
+def _csv_row(e: dict) -> dict:
+    flat = dict(e)
+    flat["source"] = _party(e.get("source"))
+    flat["target"] = _party(e.get("target"))
+    flat["location"] = (e.get("location") or {}).get("name")
+    flat["article"] = f"{e['article'].get('id')} {e['article'].get('title') or ''} ({e['article'].get('source') or '?'})"
+    return flat
+
+
 @click.command()
 @click.argument("query", required=False, default="")
 @filter_options
-@click.option("--size", default=20, show_default=True, help="How many events.")
-@click.option("--json", "as_json", is_flag=True, help="Print the events as JSON.")
-def events(query, actor, country, event_type, topic, source, since, until, size, as_json):
-    """List events (who did what to whom, when, where). QUERY searches their sentences and articles' titles.
+@result_options(default_size=20, default_sort="date")
+def events(query, actor, country, event_type, topic, source, since, until, size, page, after, sort, fmt, as_json):
+    """List events (who did what to whom, when, where). QUERY: the query language (docs/queries.md).
 
-    --actor matches the source or the target; --country either one's country; --topic and
-    --source the event's article; --since/--until the event's date (else its article's).
+    Text searches the evidence sentence (body:) and the article's title (title:); actor:
+    matches the source, target or a party, country: either one's country; topic: and
+    source: the event's article; --since/--until the event's date (else its article's).
     """
     settings = get_settings()
+    paging = check_paging(size, page, after, sort, fmt, as_json)
+    filters = {"actor": actor, "country": country, "event_type": event_type, "topic": topic, "source": source}
+    body = compile_search(settings, query, filters, EVENTS, "@timestamp", since, until)
     es = make_client(settings)
-    def run():
-        body = build_event_query(query, actor=actor, country=country, event_type=event_type, topic=topic, source=source,
-                                 since=since, until=until, fields=event_text_fields(es, settings.events_index))
-        return search_events(es, settings.events_index, body, size)
 
-    response = query_elasticsearch(settings, settings.events_index, run)
+    def run():
+        return search_events(es, settings.events_index, body, size=paging["size"], page=paging["page"], sort=sort,
+                             after=paging["after"])
+
+    response = query_elasticsearch(settings, settings.events_index, refused_as_sentence(run))
     hits = response["hits"]["hits"]
-    if as_json:
-        click.echo(json.dumps([h["_source"] for h in hits], ensure_ascii=False, indent=2))
-        return
     total = response["hits"]["total"]["value"]
+    docs = [{**h["_source"], "cursor": encode_cursor(h["sort"])} for h in hits]
+    shown = (paging["page"] - 1) * paging["size"] + len(hits)
+    more = len(hits) == paging["size"] and (paging["after"] is not None or shown < total)
+    fmt = paging["fmt"]
+    if fmt != "table":
+        emit(docs if fmt != "csv" else [_csv_row(d) for d in docs], fmt, CSV_COLUMNS)
+        next_page_hint(docs[-1]["cursor"] if docs and more else None, fmt, out_console)
+        return
     table = Table(title=f"{total} event{'s' * (total != 1)}", show_lines=True)
     for column in ("date", "type", "source", "target", "where", "article"):
         table.add_column(column, overflow="fold")
@@ -58,3 +79,4 @@ def events(query, actor, country, event_type, topic, source, since, until, size,
                       escape(_party(e.get("target"))), escape((e.get("location") or {}).get("name") or "-"),
                       escape(f"{e['article'].get('title') or e['article']['id']} ({e['article'].get('source') or '?'})"))
     out_console.print(table)
+    next_page_hint(docs[-1]["cursor"] if docs and more else None, fmt, out_console)

@@ -8,6 +8,7 @@ when the value's words appear in order in a name or alias, case- and accent-inse
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -16,17 +17,25 @@ from typing import get_args
 from newsmon.models import Actor, Event
 from newsmon.models.enriched import ActorType, PloverType
 
+from .countries import CountryError, country_code
 from .index import ArticleIndex
 from .glob import Glob, GlobError
 from .tokens import fold, keys
 
 EVENT_TYPES: tuple[str, ...] = get_args(PloverType)
 ACTOR_TYPES: tuple[str, ...] = get_args(ActorType)
+#: Words analysts type for an event type, and the PLOVER type they mean (for "did you mean").
+EVENT_WORDS = {
+    "attack": "ASSAULT", "bomb": "ASSAULT", "kill": "ASSAULT", "strike": "ASSAULT", "fight": "ASSAULT",
+    "shell": "ASSAULT", "meet": "CONSULT", "meeting": "CONSULT", "talk": "CONSULT", "visit": "CONSULT",
+    "agreement": "AGREE", "deal": "AGREE", "sign": "AGREE", "help": "AID", "arrest": "COERCE", "detain": "COERCE",
+    "threat": "THREATEN", "demonstrate": "PROTEST", "demonstration": "PROTEST", "sanction": "SANCTION",
+    "withdraw": "RETREAT", "accusation": "ACCUSE", "blame": "ACCUSE", "refuse": "REJECT", "deploy": "MOBILIZE",
+}
 FIELD_NAMES: tuple[str, ...] = (
     "actor", "actor_type", "country", "event", "cameo", "topic", "source", "language", "place",
 )
 
-_COUNTRY = re.compile(r"^([A-Z]{3}|IGO)$")
 _CAMEO = re.compile(r"^[0-9]{1,4}\*$|^[0-9]{2,4}$")
 _TOPIC = re.compile(r"^[a-z0-9*?][a-z0-9*?-]*$")
 _LANGUAGE = re.compile(r"^[a-z]{2,3}(-[a-z0-9]{1,8})*$")
@@ -37,11 +46,20 @@ Location = tuple[str, int, int]  # (field, start, end) character offsets
 class FieldValueError(ValueError):
     """The value does not fit the field; ``expected`` says what would."""
 
-    def __init__(self, expected: str, value: str):
+    def __init__(self, expected: str, value: str, hint: str = ""):
         self.message = f"expected {expected}, got '{value}'" if value.strip() else f"expected {expected}, got nothing"
+        if hint:
+            self.message += f" ({hint})"
         super().__init__(self.message)
         self.expected = expected
         self.value = value
+        self.hint = hint
+
+
+def did_you_mean(value: str, options: list[str] | tuple[str, ...] | set[str], *, n: int = 2) -> str:
+    """``did you mean X?`` for the closest options (difflib), or "" when nothing is close."""
+    close = difflib.get_close_matches(value, sorted(options), n=n, cutoff=0.6)
+    return f"did you mean {' or '.join(close)}?" if close else ""
 
 
 @dataclass(frozen=True)
@@ -163,7 +181,7 @@ def compile_field(field: str, value: str) -> FieldClause:
     if field == "actor_type":
         kind = value.lower()
         if kind not in ACTOR_TYPES:
-            raise FieldValueError(f"an actor type ({', '.join(ACTOR_TYPES)})", value)
+            raise FieldValueError(f"an actor type ({', '.join(ACTOR_TYPES)})", value, did_you_mean(kind, ACTOR_TYPES))
         return FieldClause(
             field, kind,
             lambda ix: [_actor_hit(a) for a in ix.actor_types.get(kind, [])],
@@ -171,9 +189,11 @@ def compile_field(field: str, value: str) -> FieldClause:
         )
 
     if field == "country":
-        code = value.upper()
-        if not _COUNTRY.match(code):
-            raise FieldValueError("a three-letter country code (e.g. SYR) or IGO", value)
+        try:
+            code = country_code(value)  # a code, or a name mapped to it: Sudan -> SDN
+        except CountryError as exc:
+            hint = f"did you mean {' or '.join(exc.suggestions)}?" if exc.suggestions else ""
+            raise FieldValueError("a country code (e.g. SYR, IGO) or a country name (e.g. Syria)", value, hint) from None
 
         def country_hits(ix: ArticleIndex) -> list[FieldHit]:
             names = ix.countries.get(code, [])
@@ -188,7 +208,9 @@ def compile_field(field: str, value: str) -> FieldClause:
     if field == "event":
         kind = value.upper()
         if kind not in EVENT_TYPES:
-            raise FieldValueError(f"an event type ({', '.join(EVENT_TYPES)})", value)
+            guess = EVENT_WORDS.get(kind.lower().rstrip("s"))
+            hint = f"did you mean {guess}?" if guess else did_you_mean(kind, EVENT_TYPES)
+            raise FieldValueError("a PLOVER event type", value, hint or f"one of {', '.join(EVENT_TYPES)}")
 
         def event_hits(ix: ArticleIndex) -> list[FieldHit]:
             return [FieldHit(f"{e.type} ({e.trigger})", _trigger_location(ix, e), e.evidence[0].sentence)

@@ -17,14 +17,17 @@ found, worded ``at position 14: expected ')' or a term, got end of query``.
 from __future__ import annotations
 
 import difflib
+from collections.abc import Collection
 from dataclasses import dataclass
 
-from .fields import FIELD_NAMES, FieldValueError, compile_field
+from .fields import FIELD_NAMES, FieldValueError, compile_field, did_you_mean
 from .query import AndNode, FieldNode, Node, NotNode, OrNode, Query, TextNode
 from .terms import NearTerm, TermError, WordTerm, compile_words, text_term
 
 TEXT_FIELD_NAMES = ("text", "title", "body")
-KNOWN_FIELDS: tuple[str, ...] = tuple(sorted((*TEXT_FIELD_NAMES, *FIELD_NAMES)))
+#: Other names for fields, as analysts write them: ``type:ASSAULT``, ``lang:fr``.
+FIELD_ALIASES = {"type": "event", "lang": "language"}
+KNOWN_FIELDS: tuple[str, ...] = tuple(sorted((*TEXT_FIELD_NAMES, *FIELD_NAMES, *FIELD_ALIASES)))
 _TEXT_FIELDS = {"text": ("title", "body"), "title": ("title",), "body": ("body",)}
 _KEYWORDS = {"and": "AND", "or": "OR", "not": "NOT", "&&": "AND", "||": "OR"}
 _STOP = set(' \t\r\n()":')
@@ -156,8 +159,9 @@ _STARTS_UNARY = {"WORD", "PHRASE", "FIELD", "LPAREN", "NOT", "PLUS"}
 
 
 class _Parser:
-    def __init__(self, text: str):
+    def __init__(self, text: str, topics: Collection[str] | None = None):
         self.text = text
+        self.topics = topics
         self.tokens = tokenize(text)
         self.i = 0
         self.depth = 0
@@ -240,6 +244,7 @@ class _Parser:
     def parse_field(self) -> Node:
         tok = self.advance()
         name = tok.text.lower()
+        name = FIELD_ALIASES.get(name, name)
         if self.field is not None:
             raise QueryError(tok.pos, [f"a value for {self.field}"], tok.describe(), "field clauses cannot be nested")
         if name not in KNOWN_FIELDS:
@@ -291,11 +296,31 @@ class _Parser:
             raise QueryError(tok.pos, [f"a value for {field}"], f'"{tok.text}"~{tok.slop}',
                              "~N (words near each other) only applies to text")
         try:
-            return FieldNode(compile_field(field, tok.text))
+            return field_node(field, tok.text, self.topics)
         except FieldValueError as exc:
-            raise QueryError(tok.pos + inner, [exc.expected], f"'{tok.text}'" if tok.text.strip() else "an empty value") from None
+            got = f"'{tok.text}'" if tok.text.strip() else "an empty value"
+            raise QueryError(tok.pos + inner, [exc.expected], got, exc.hint) from None
 
 
-def parse_query(text: str) -> Query:
-    """Parse an alert query; raises :class:`QueryError` saying where and what was expected."""
-    return Query(text, _Parser(text).parse())
+def field_node(field: str, value: str, topics: Collection[str] | None = None) -> FieldNode:
+    """``field:value`` as a query clause, checked: the one place a field's value is validated.
+
+    ``topics``: the configured topic ids; a topic id outside them (wildcards aside) is refused
+    with the closest ids. None skips that check (the stream, whose rules were checked when added).
+    """
+    clause = compile_field(field, value)
+    if field == "topic" and topics is not None and "*" not in clause.value and "?" not in clause.value:
+        if clause.value not in topics:
+            hint = did_you_mean(clause.value, set(topics), n=1) or "`newsmon topics list` shows the configured topics"
+            raise FieldValueError("a configured topic id", value, hint)
+    return FieldNode(clause)
+
+
+def parse_query(text: str, *, topics: Collection[str] | None = None) -> Query:
+    """Parse a query; raises :class:`QueryError` saying where and what was expected.
+
+    The same parser serves alert rules (evaluated in the stream) and ``newsmon search`` /
+    ``events`` (compiled to Elasticsearch by :mod:`newsmon.index.dsl`). ``topics``: see
+    :func:`field_node`.
+    """
+    return Query(text, _Parser(text, topics).parse())
