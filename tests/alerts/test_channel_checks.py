@@ -180,6 +180,14 @@ def test_the_api_body_goes_through_the_same_checks():
         rule_from_request({"name": "x", "query": "harbour", "channels": ["kafka"], "secret": "short"}, settings=SETTINGS)
 
 
+def test_the_api_refuses_a_topic_that_is_not_configured_with_a_suggestion():
+    body = {"name": "x", "query": "topic:syria-ceasefire", "channels": ["kafka"]}
+    with pytest.raises(RuleError, match="did you mean syria-ceasefire-talks"):
+        rule_from_request(body, settings=SETTINGS)
+    ok = rule_from_request({**body, "query": "topic:syria-ceasefire-talks"}, settings=SETTINGS)
+    assert ok.query == "topic:syria-ceasefire-talks"
+
+
 def test_validate_rule_checks_a_rule_however_it_was_built():
     rule = AlertRule(name="built", query="harbour", channels=["kafka", "webhook:http://127.0.0.1:9200/x"])  # no settings
     with pytest.raises(RuleError) as info:

@@ -53,9 +53,27 @@ def rule_from_request(body: Any, existing: AlertRule | None = None, settings=Non
         data["created_at"] = existing.created_at
     data["updated_at"] = datetime.now(timezone.utc)
     try:
-        return AlertRule.model_validate(data, context=rule_context(settings, resolve=resolve))
+        rule = AlertRule.model_validate(data, context=rule_context(settings, resolve=resolve))
     except ValidationError as exc:
         raise RuleError(problems(exc)) from None
+    if settings is not None:
+        _check_topics(rule.query, settings)
+    return rule
+
+
+def _check_topics(query: str, settings) -> None:
+    """The topics a rule names must be configured ones, as ``alerts add`` checks (with "did you mean")."""
+    from newsmon.rules import QueryError, TopicFileError, parse_query
+    from newsmon.rules.topic_file import read_topic_ids
+
+    try:
+        topics = read_topic_ids(settings.topics_file)
+    except (TopicFileError, OSError):
+        return  # the worker reports its own topics file; the rule's form was checked above
+    try:
+        parse_query(query, topics=topics)
+    except QueryError as exc:
+        raise RuleError(f"the query does not parse: {exc}") from None
 
 
 def install_api(app: faust.App, book: RuleBook, put_rule: PutRule, delete_rule: DeleteRule, enrich: Enrich) -> None:

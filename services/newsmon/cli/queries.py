@@ -23,26 +23,12 @@ OPTION_NAMES = {"actor": "--actor", "country": "--country", "event_type": "--typ
 
 
 def known_topics(settings) -> list[str]:
-    """The configured topic ids (settings.topics_file, else the shipped topics).
-
-    The ids are read straight from the YAML (compiling every topic in every language takes about
-    a second, too long before each search); a file that does not read that way is compiled, so
-    its errors are reported as ``newsmon topics validate`` reports them.
-    """
-    import yaml
-
-    from newsmon.rules import TopicFileError, TopicSet, default_topics_path
+    """The configured topic ids (settings.topics_file, else the shipped topics), or fail with a sentence."""
+    from newsmon.rules import TopicFileError
+    from newsmon.rules.topic_file import read_topic_ids
 
     try:
-        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-        data = yaml.load((settings.topics_file or default_topics_path()).read_text(encoding="utf-8"), Loader=loader)
-        ids = [t["id"] for t in data["topics"]]
-        if all(isinstance(i, str) for i in ids):
-            return ids
-    except (OSError, yaml.YAMLError, KeyError, TypeError):
-        pass
-    try:
-        return TopicSet.load(settings.topics_file).ids
+        return read_topic_ids(settings.topics_file)
     except (TopicFileError, OSError) as exc:
         problem = user_file_problem(exc) if isinstance(exc, TopicFileError) else None
         fail(problem or f"the topics file {settings.topics_file} cannot be read ({exc}); fix NEWSMON_TOPICS_FILE")
