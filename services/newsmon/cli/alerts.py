@@ -22,6 +22,7 @@ from newsmon.rules import ArticleIndex, QueryError, parse_query
 from newsmon.stream.kafka import ensure_topics
 
 from .common import article_input_options, err_console, fail, input_defaults, out_console, read_records, validated
+from .errors import PEER_DOWN, kafka_down
 from .terminal import escape
 
 
@@ -35,7 +36,7 @@ def _rules(writing: bool = False):
     except SecretKeyError as exc:
         fail(str(exc))
     except Exception as exc:  # noqa: BLE001 - an unreachable broker raises several types
-        fail(f"cannot read alert rules from Kafka at {settings.kafka_bootstrap}: {exc}. Is the stack up (`newsmon stack up`)?")
+        fail(kafka_down(settings, exc), PEER_DOWN)
     if book.undecryptable:
         names = ", ".join(sorted(book.undecryptable))
         problem = (f"{len(book.undecryptable)} rule(s) on {settings.alert_rules_topic} are sealed with a key this command "

@@ -12,6 +12,7 @@ from newsmon.stream.kafka import ensure_topics
 from newsmon.stream.publisher import ArticlePublisher, PublishError, too_large
 
 from .common import article_input_options, err_console, fail, input_defaults, read_records, validated
+from .errors import PEER_DOWN, kafka_down
 
 
 @click.command()
@@ -50,8 +51,8 @@ def publish(paths, source, published_at, language, topic, dry_run):
                 sent = len(valid)
         except (PublishError, KafkaAccessError) as exc:
             fail(str(exc))
-        except Exception as exc:  # kafka-python raises many types for an unreachable broker
-            fail(f"cannot publish to Kafka at {settings.kafka_bootstrap}: {exc}. Is the stack up (`newsmon stack up`)?")
+        except Exception as exc:  # noqa: BLE001 - kafka-python raises many types for an unreachable broker
+            fail(kafka_down(settings, exc), PEER_DOWN)
 
     target = topic or settings.articles_topic
     verb = "would send" if dry_run else "sent"

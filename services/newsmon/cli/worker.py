@@ -12,6 +12,7 @@ from newsmon.index import templates
 
 from newsmon.ops.redact import display_url
 from .common import err_console, fail, user_file_problem
+from .errors import PEER_DOWN
 
 
 def install_indices(settings: Settings, timeout: float) -> None:
@@ -39,8 +40,9 @@ def wait_for_kafka(settings: Settings, timeout: float) -> None:
             fail(str(exc))
         except Exception as exc:  # noqa: BLE001
             if time.monotonic() > deadline:
-                fail(f"Kafka at {settings.kafka_bootstrap} did not answer in {timeout:.0f}s ({exc}). "
-                     "Start it with `newsmon stack up`, or set NEWSMON_KAFKA_BOOTSTRAP.")
+                fail(f"Kafka at {settings.kafka_bootstrap} did not answer in {timeout:.0f} s of trying ({exc}): start it "
+                     "(`newsmon stack up` for the local stack) or set NEWSMON_KAFKA_BOOTSTRAP; NEWSMON_STACK_TIMEOUT_S "
+                     "sets how long the worker waits.", PEER_DOWN)
             time.sleep(2)
 
 
