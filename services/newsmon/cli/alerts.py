@@ -171,9 +171,11 @@ def test(name, paths, source, published_at, language):
     settings, rule = _existing(name, writing=False)
     records = list(validated(read_records(paths, input_defaults(source, published_at, language))))
     articles = [prepare(a, max_body_chars=settings.max_body_chars) for _, a, _ in records if a is not None]
-    for origin, _, reason in records:
-        if reason:
-            err_console.print(f"[red]invalid[/] {escape(origin)}: {escape(reason)}", highlight=False)
+    invalid = [f"{origin}: {reason}" for origin, _, reason in records if reason]
+    if not articles:
+        fail(f"no article to test rule {rule.name!r} on ({'; '.join(invalid) or 'no articles in ' + ', '.join(paths)}).")
+    for problem in invalid:
+        err_console.print(f"[red]invalid[/] {escape(problem)}", highlight=False)
     query = rule.compiled()
     fired = 0
     for enriched in build_extractor(settings).extract(articles):
@@ -184,6 +186,8 @@ def test(name, paths, source, published_at, language):
                           f"{'' if rule.enabled else ' (but the rule is disabled)'}")
         out_console.print(escape(explanation.render()), highlight=False)
     out_console.print(f"\n{fired} of {len(articles)} article{'s' * (len(articles) != 1)} would alert")
+    if invalid:
+        fail(f"{len(invalid)} input record{'s' * (len(invalid) != 1)} could not be read (listed above).")
 
 
 @alerts.command()
