@@ -24,8 +24,10 @@ _CHECK = "`newsmon status` shows what runs; `newsmon stack up` starts the local 
 
 def kafka_down(settings: Settings, exc: BaseException | None = None) -> str:
     """The sentence for a Kafka that did not answer (kafka-python says only "Unable to bootstrap")."""
+    from kafka.errors import KafkaTimeoutError
+
     text = f"{type(exc).__name__}: {exc}" if exc is not None else ""
-    if exc is None or "bootstrap" in text.lower():
+    if exc is None or isinstance(exc, KafkaTimeoutError) or "bootstrap" in text.lower():
         reason = f"did not answer within {settings.connect_timeout_s:g} s"
     else:
         reason = f"failed ({_short(text)})"
@@ -37,7 +39,7 @@ def elasticsearch_down(settings: Settings, exc: BaseException) -> str:
     """The sentence for an Elasticsearch connection that failed, naming the likely cause."""
     from elasticsearch import ConnectionTimeout
 
-    text = str(exc)
+    text = " ".join(_causes(exc))
     if isinstance(exc, ConnectionTimeout):
         from urllib3.exceptions import ReadTimeoutError
 
@@ -50,7 +52,7 @@ def elasticsearch_down(settings: Settings, exc: BaseException) -> str:
     elif any(s in text for s in ("Name or service not known", "nodename nor servname", "Temporary failure in name resolution")):
         reason = "cannot be found (its host name does not resolve)"
     else:
-        reason = f"is not reachable ({_short(text)})"
+        reason = f"is not reachable ({_short(str(exc))})"
     return (f"Elasticsearch at {display_url(settings.es_url)} {reason}: check that it runs and NEWSMON_ES_URL "
             f"({_CHECK}; NEWSMON_CONNECT_TIMEOUT_S sets the wait).")
 
@@ -69,6 +71,17 @@ def peer_problem(exc: BaseException, settings: Settings) -> str | None:
     if isinstance(exc, PeerUnavailable):
         return f"{exc.peer} is unavailable ({_short(str(exc))}): {_CHECK}."
     return None
+
+
+def _causes(exc: BaseException, depth: int = 0) -> list[str]:
+    """The texts of ``exc`` and what it wraps: elastic_transport keeps the socket's error in ``errors``,
+    and says only "Connection error" itself when it did not retry."""
+    found = [str(exc)]
+    if depth < 5:
+        for inner in [*getattr(exc, "errors", ()), exc.__cause__, exc.__context__]:
+            if isinstance(inner, BaseException):
+                found += _causes(inner, depth + 1)
+    return found
 
 
 def _short(text: str, limit: int = 200) -> str:
