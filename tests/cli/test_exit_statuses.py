@@ -216,3 +216,11 @@ def test_alerts_test_on_a_missing_file_or_a_broken_topics_file_exits_1(scratch_e
     line = sentence(newsmon("alerts", "test", "talks", str(article), **scratch_env, NEWSMON_TOPICS_FILE=str(broken_topics)),
                     "the topics file has errors", 1)
     assert "newsmon topics validate" in line
+
+
+def test_es_setup_says_it_waits_and_kibana_setup_without_kibana_is_a_peer_down():
+    closed = f"http://127.0.0.1:{free_port()}"
+    setup = newsmon("es", "setup", "--wait", "1", NEWSMON_ES_URL=closed)
+    sentence(setup, "refused the connection", 2)
+    assert f"waiting up to 1 s for Elasticsearch at {closed}" in setup.stderr
+    sentence(newsmon("kibana", "setup", "--wait", "1", NEWSMON_KIBANA_URL=closed), f"Kibana at {closed} is not ready", 2)

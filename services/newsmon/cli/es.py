@@ -30,6 +30,7 @@ def connect(settings: Settings, wait: float) -> Elasticsearch:
     """A client once the cluster answers health (yellow or green), or a clear failure."""
     es = make_client(settings)
     deadline = time.monotonic() + wait
+    waiting = False
     while True:
         try:
             es.cluster.health(wait_for_status="yellow", timeout="5s")
@@ -46,6 +47,9 @@ def connect(settings: Settings, wait: float) -> Elasticsearch:
         if time.monotonic() > deadline:
             fail(f"Elasticsearch at {display_url(settings.es_url)} is not healthy ({problem}): see its log, or "
                  "`newsmon status`.", PEER_DOWN)
+        if not waiting:  # said once, so a long wait (a cluster still starting) is not silent
+            err_console.print(f"waiting up to {wait:.0f} s for Elasticsearch at {display_url(settings.es_url)}", highlight=False)
+            waiting = True
         time.sleep(2)
 
 
