@@ -51,6 +51,10 @@ class Settings(BaseModel):
     # max_request_size, the consumers' fetch sizes, and the largest input `newsmon publish`
     # sends. An article up to this size is accepted (and cut to max_body_chars, flagged).
     max_message_bytes: int = Field(default=32 * 1024 * 1024, ge=1024 * 1024)
+    # How long a connection to Kafka or Elasticsearch may take before a command says the peer is down
+    # and what to check (a kafka-python bootstrap, an Elasticsearch connect). Services keep waiting
+    # on their own: the worker retries at start for stack_timeout_s.
+    connect_timeout_s: float = Field(default=5.0, gt=0)
 
     # --- Elasticsearch
     es_url: str = "http://127.0.0.1:9200"

@@ -22,7 +22,7 @@ def newsmon(*args: str, **env: str) -> subprocess.CompletedProcess:
 ])
 def test_an_elasticsearch_url_that_is_not_whole_is_a_sentence(url, says):
     result = newsmon("search", "ceasefire", NEWSMON_ES_URL=url)
-    assert result.returncode == 2
+    assert result.returncode == 1
     assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1, result.stderr
     assert "NEWSMON_ES_URL" in result.stderr and says in result.stderr and "e.g. http://127.0.0.1:9200" in result.stderr
     assert "pw-in-url" not in result.stderr
@@ -34,6 +34,6 @@ def test_extract_with_a_broken_topics_file_says_which_line_and_what_to_run(tmp_p
     article = tmp_path / "a.json"
     article.write_text('{"title": "Talks", "body": "Envoys met in Geneva."}')
     result = newsmon("extract", str(article), NEWSMON_TOPICS_FILE=str(topics))
-    assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
     assert result.stderr.startswith("error: the topics file has errors") and "newsmon topics validate" in result.stderr
     assert f"{topics}:4:1: invalid YAML" in result.stderr

@@ -161,10 +161,10 @@ def test_without_conll_the_report_says_how_to_include_it(seed_article_path):
 def test_cli_refuses_the_test_split_before_loading_anything(tmp_path, monkeypatch):
     monkeypatch.delenv("NEWSMON_CONLL_DIR", raising=False)
     result = CliRunner().invoke(eval_command, ["--conll", str(_write(tmp_path, "eng.testb"))])
-    assert result.exit_code == 2
+    assert result.exit_code == 1
     assert "REFUSED" in result.output and "TEST split" in result.output
     result = CliRunner().invoke(eval_command, ["--corpus", "conll"])
-    assert result.exit_code == 2 and "NEWSMON_CONLL_DIR" in result.output
+    assert result.exit_code == 1 and "NEWSMON_CONLL_DIR" in result.output
 
 
 # --- the shipped annotations ---------------------------------------------------------------------

@@ -43,7 +43,7 @@ def test_the_cli_and_the_worker_refuse_it_before_doing_anything():
     for command in (["status"], ["worker"]):
         result = subprocess.run([sys.executable, "-m", "newsmon.cli.main", *command], env={**env, "PYTHONPATH": ":".join(sys.path)},
                                 capture_output=True, text=True, timeout=60)
-        assert result.returncode == 2, result.stderr
+        assert result.returncode == 1, result.stderr
         assert result.stderr.strip() == (
             "error: NEWSMON_KAFKA_PASSWORD still holds the placeholder of .env.example ('change-me...'): "
             "set it to a secret of your own (e.g. `openssl rand -hex 32`)."

@@ -114,10 +114,11 @@ def test_a_wrong_elasticsearch_password_is_one_sentence(secure_settings: Setting
 
 def test_clients_without_tls_are_refused(secure_stack: secure.SecureStack, secure_settings: Settings):
     # Kafka: the same SCRAM credentials over a plain connection never get in.
-    options = {**kafka_python_options(secure_settings), "security_protocol": "SASL_PLAINTEXT"}
+    options = kafka_python_options(secure_settings, security_protocol="SASL_PLAINTEXT",
+                                   request_timeout_ms=3000, bootstrap_timeout_ms=3000)
     options.pop("ssl_cafile", None)
     with pytest.raises(KafkaError):
-        KafkaAdminClient(request_timeout_ms=3000, bootstrap_timeout_ms=3000, **options)
+        KafkaAdminClient(**options)
     # Elasticsearch: plain HTTP on its port gets no answer, and TLS without a password is a 401.
     with pytest.raises(httpx.HTTPError):
         httpx.get(secure_stack.es_url.replace("https://", "http://") + "/_cluster/health", timeout=5)

@@ -203,7 +203,7 @@ class AlertRule(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    name: str = Field(pattern=NAME_PATTERN)
+    name: str
     query: str
     channels: list[Channel] = Field(min_length=1, max_length=MAX_CHANNELS)
     enabled: bool = True
@@ -212,6 +212,16 @@ class AlertRule(BaseModel):
     secret: SecretStr = Field(default_factory=lambda: SecretStr(secrets.token_urlsafe(24)))
     created_at: datetime = Field(default_factory=lambda: datetime.now(timezone.utc))
     updated_at: datetime = Field(default_factory=lambda: datetime.now(timezone.utc))
+
+    @field_validator("name")
+    @classmethod
+    def _name_usable(cls, value: str) -> str:
+        # A sentence, not pydantic's "should match pattern" and its link: names go in commands and URLs.
+        if not re.match(NAME_PATTERN, value):
+            suggestion = re.sub(r"[^A-Za-z0-9_.-]+", "-", value).strip("-._")[:100]
+            raise ValueError(f"the rule name {value!r} can hold only letters, digits, '.', '_' and '-', starting with a "
+                             f"letter or digit, up to 100 characters" + (f" (e.g. {suggestion!r})" if suggestion else ""))
+        return value
 
     @field_validator("query")
     @classmethod

@@ -22,6 +22,7 @@ from newsmon.rules import ArticleIndex
 from newsmon.stream.kafka import ensure_topics
 
 from .common import article_input_options, err_console, fail, input_defaults, out_console, read_records, validated
+from .errors import PEER_DOWN, kafka_down
 from .queries import known_topics, parse_checked
 from .terminal import escape
 
@@ -36,7 +37,7 @@ def _rules(writing: bool = False):
     except SecretKeyError as exc:
         fail(str(exc))
     except Exception as exc:  # noqa: BLE001 - an unreachable broker raises several types
-        fail(f"cannot read alert rules from Kafka at {settings.kafka_bootstrap}: {exc}. Is the stack up (`newsmon stack up`)?")
+        fail(kafka_down(settings, exc), PEER_DOWN)
     if book.undecryptable:
         names = ", ".join(sorted(book.undecryptable))
         problem = (f"{len(book.undecryptable)} rule(s) on {settings.alert_rules_topic} are sealed with a key this command "
@@ -182,9 +183,11 @@ def test(name, paths, source, published_at, language):
     parse_checked(rule.query, known_topics(settings))  # a topic removed since the rule was added is said here
     records = list(validated(read_records(paths, input_defaults(source, published_at, language))))
     articles = [prepare(a, max_body_chars=settings.max_body_chars) for _, a, _ in records if a is not None]
-    for origin, _, reason in records:
-        if reason:
-            err_console.print(f"[red]invalid[/] {escape(origin)}: {escape(reason)}", highlight=False)
+    invalid = [f"{origin}: {reason}" for origin, _, reason in records if reason]
+    if not articles:
+        fail(f"no article to test rule {rule.name!r} on ({'; '.join(invalid) or 'no articles in ' + ', '.join(paths)}).")
+    for problem in invalid:
+        err_console.print(f"[red]invalid[/] {escape(problem)}", highlight=False)
     query = rule.compiled()
     fired = 0
     for enriched in build_extractor(settings).extract(articles):
@@ -195,6 +198,8 @@ def test(name, paths, source, published_at, language):
                           f"{'' if rule.enabled else ' (but the rule is disabled)'}")
         out_console.print(escape(explanation.render()), highlight=False)
     out_console.print(f"\n{fired} of {len(articles)} article{'s' * (len(articles) != 1)} would alert")
+    if invalid:
+        fail(f"{len(invalid)} input record{'s' * (len(invalid) != 1)} could not be read (listed above).")
 
 
 @alerts.command()

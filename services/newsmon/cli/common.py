@@ -12,7 +12,6 @@ from .terminal import SafeConsole, escape
 
 from newsmon.articles import InvalidArticle, RawRecord, read_paths, read_stream, validate_article
 from newsmon.models import Article
-from newsmon.ops.redact import display_url
 
 # Tables and progress go to stderr so stdout stays machine-readable (JSON lines, --json).
 # Both neutralise control characters in what they render (newsmon.cli.terminal).
@@ -21,7 +20,8 @@ out_console = SafeConsole(soft_wrap=True)
 
 
 def fail(message: str, code: int = 1) -> NoReturn:
-    """Print one error sentence (secrets and URL credentials masked) and exit with ``code``."""
+    """Print one error sentence (secrets and URL credentials masked) and exit with ``code``: 1 for a
+    mistake the user fixes, 2 (``errors.PEER_DOWN``) for a peer that does not answer (newsmon.cli.errors)."""
     from newsmon.ops.redact import redact
 
     message = redact(message)
@@ -50,10 +50,12 @@ def query_elasticsearch(settings, index: str, call: Callable[[], Any]) -> Any:
     """Run a search against ``index``; turn the usual failures into messages that say what to do."""
     from elasticsearch import ApiError, TransportError
 
+    from .errors import PEER_DOWN, elasticsearch_down
+
     try:
         return call()
     except TransportError as exc:
-        fail(f"Elasticsearch at {display_url(settings.es_url)} is not reachable ({exc}). Start the stack with `newsmon stack up` or set NEWSMON_ES_URL.")
+        fail(elasticsearch_down(settings, exc), PEER_DOWN)
     except ApiError as exc:
         if exc.meta.status == 404:
             fail(f"no index {index!r} yet: start the worker (`newsmon worker`) or run `newsmon es setup`.")

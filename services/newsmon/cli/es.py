@@ -23,12 +23,14 @@ from newsmon.index.upgrade import UpgradeFailed, backfill_events, upgrade
 
 from newsmon.ops.redact import display_url
 from .common import err_console, fail, out_console
+from .errors import PEER_DOWN, elasticsearch_down
 
 
 def connect(settings: Settings, wait: float) -> Elasticsearch:
     """A client once the cluster answers health (yellow or green), or a clear failure."""
     es = make_client(settings)
     deadline = time.monotonic() + wait
+    waiting = False
     while True:
         try:
             es.cluster.health(wait_for_status="yellow", timeout="5s")
@@ -40,9 +42,14 @@ def connect(settings: Settings, wait: float) -> Elasticsearch:
             problem = f"{exc.meta.status} {exc.message}"
         except TransportError as exc:
             problem = str(exc)
+            if time.monotonic() > deadline:
+                fail(elasticsearch_down(settings, exc), PEER_DOWN)
         if time.monotonic() > deadline:
-            fail(f"Elasticsearch at {display_url(settings.es_url)} is not reachable ({problem}). Start the local stack with "
-                 "`newsmon stack up`, or set NEWSMON_ES_URL (and NEWSMON_ES_CA_FILE for a private CA).")
+            fail(f"Elasticsearch at {display_url(settings.es_url)} is not healthy ({problem}): see its log, or "
+                 "`newsmon status`.", PEER_DOWN)
+        if not waiting:  # said once, so a long wait (a cluster still starting) is not silent
+            err_console.print(f"waiting up to {wait:.0f} s for Elasticsearch at {display_url(settings.es_url)}", highlight=False)
+            waiting = True
         time.sleep(2)
 
 

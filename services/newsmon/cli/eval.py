@@ -72,20 +72,20 @@ def eval_command(corpora: tuple[str, ...], wire_splits: tuple[str, ...], conll_d
     if corpora and "conll" in corpora and conll_dir is None:
         click.echo("error: --corpus conll needs the CoNLL-2003 files: pass --conll DIR or set NEWSMON_CONLL_DIR "
                    "(a folder with eng.train/eng.testa or train.txt/valid.txt; newsmon does not ship them)", err=True)
-        sys.exit(2)
+        sys.exit(1)  # a user error (newsmon.cli.errors)
     samples = _samples_dir(samples_dir)
     try:
         docs, notes, conll_info = load_development_data(samples, wanted, conll_dir=conll_dir, conll_docs=conll_docs,
                                                         wire_splits=wire_splits or ("dev",))
     except ConllTestSplitRefused as exc:
         click.echo(f"REFUSED: {exc}", err=True)
-        sys.exit(2)
+        sys.exit(1)  # a user error (newsmon.cli.errors)
     except (ConllError, EvalDataError) as exc:
         click.echo(f"error: {exc}", err=True)
-        sys.exit(2)
+        sys.exit(1)  # a user error (newsmon.cli.errors)
     if not docs:
         click.echo("error: no development data selected", err=True)
-        sys.exit(2)
+        sys.exit(1)  # a user error (newsmon.cli.errors)
     settings = get_settings()
     extractor = Extractor(load_model(settings.spacy_model), batch_size=batch_size, knowledge_dir=settings.knowledge_dir)
     raw = load_model(settings.spacy_model)

@@ -23,6 +23,7 @@ from newsmon.net.policy import OutboundPolicy, OutboundRefused, system_resolver
 from newsmon.ops.redact import display_url
 
 from .common import err_console, fail, out_console
+from .errors import PEER_DOWN, USER_ERROR, kafka_down
 from .terminal import escape
 
 
@@ -31,8 +32,7 @@ def _kafka_problem(settings: Settings, exc: BaseException) -> str:
 
     if isinstance(exc, KafkaAccessError):
         return str(exc)
-    return (f"cannot reach Kafka at {settings.kafka_bootstrap} ({type(exc).__name__}: {exc}): start the stack with "
-            "`newsmon stack up`, or set NEWSMON_KAFKA_BOOTSTRAP to your broker")
+    return kafka_down(settings, exc)
 
 
 def _prepared() -> Settings:
@@ -42,7 +42,7 @@ def _prepared() -> Settings:
     try:
         ensure_topics(settings)
     except Exception as exc:  # noqa: BLE001 - an unreachable broker raises several types
-        fail(_kafka_problem(settings, exc))
+        fail(_kafka_problem(settings, exc), _kafka_status(exc))
     return settings
 
 
@@ -52,7 +52,14 @@ def _store(settings: Settings):
     try:
         return read_feeds(settings)
     except Exception as exc:  # noqa: BLE001
-        fail(_kafka_problem(settings, exc))
+        fail(_kafka_problem(settings, exc), _kafka_status(exc))
+
+
+def _kafka_status(exc: BaseException) -> int:
+    """Refused credentials or TLS are the user's to fix (1); a broker that does not answer is down (2)."""
+    from newsmon.stream.access import KafkaAccessError
+
+    return USER_ERROR if isinstance(exc, KafkaAccessError) else PEER_DOWN
 
 
 def _check_url(url: str, settings: Settings) -> None:
@@ -237,7 +244,7 @@ def run(once, names, as_json):
     except PublishError as exc:
         fail(str(exc))
     except Exception as exc:  # noqa: BLE001
-        fail(_kafka_problem(settings, exc))
+        fail(_kafka_problem(settings, exc), _kafka_status(exc))
     unknown = sorted(set(names) - {f.name for f in store.feeds()})
     if unknown:
         fail(f"no feed named {', '.join(map(repr, unknown))} (feeds: {', '.join(f.name for f in store.feeds()) or 'none yet'})")

@@ -22,6 +22,7 @@ import httpx
 from newsmon.config import get_settings
 
 from .common import err_console, fail, out_console
+from .errors import PEER_DOWN
 from .terminal import escape
 
 KIBANA_MAJOR = 9
@@ -93,7 +94,7 @@ def kibana_version(client: httpx.Client, url: str, wait: float) -> str:
         except httpx.HTTPError as exc:
             problem = str(exc) or type(exc).__name__
         if time.monotonic() > deadline:
-            fail(f"Kibana at {url} is not ready ({problem}). Is the URL right, and is Kibana up?")
+            fail(f"Kibana at {url} is not ready ({problem}). Is the URL right, and is Kibana up?", PEER_DOWN)
         time.sleep(3)
 
 
@@ -159,7 +160,7 @@ def setup(url, api_key, username, password, space, ca_file, objects_dir, wait):
             response = client.post(f"{base}/api/saved_objects/_import", params={"overwrite": "true"},
                                    files={"file": ("newsmon.ndjson", payload.encode(), "application/ndjson")})
         except httpx.HTTPError as exc:
-            fail(f"could not reach Kibana at {url}: {exc}")
+            fail(f"could not reach Kibana at {url}: {exc}", PEER_DOWN)
     if response.status_code in (401, 403):
         fail(_auth_help(response.status_code, space))
     if response.status_code == 404 and space:

@@ -78,20 +78,41 @@ def protect_output() -> None:
 
 
 def main() -> None:
+    """Run a command. The one place where what escapes a command becomes one sentence and an exit
+    status (:mod:`newsmon.cli.errors`): 1 for what the user must fix (usage, settings, files),
+    2 for a peer that does not answer. Anything else is a bug, and keeps its traceback."""
+    from .common import fail
+    from .errors import PEER_DOWN, USER_ERROR
+
     try:
         protect_output()
-        cli(standalone_mode=True)
+        status = cli.main(standalone_mode=False)
+    except click.ClickException as exc:  # usage mistakes; click alone would exit 2, the status of a peer down
+        exc.show()
+        sys.exit(USER_ERROR)
+    except click.Abort:
+        click.echo("aborted", err=True)
+        sys.exit(USER_ERROR)
     except ConfigError as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(2)
+        fail(str(exc), USER_ERROR)
     except ValueError as exc:  # a topics file or knowledge base with mistakes, read by whichever command needs it
         from .common import user_file_problem
 
         problem = user_file_problem(exc)
         if problem is None:
             raise
-        click.echo(f"error: {problem}", err=True)
-        sys.exit(2)
+        fail(problem, USER_ERROR)
+    except Exception as exc:  # noqa: BLE001 - only peer failures are turned into a sentence, the rest re-raised
+        from newsmon.config import get_settings
+
+        from .errors import peer_problem
+
+        problem = peer_problem(exc, get_settings())
+        if problem is None:
+            raise
+        fail(problem, PEER_DOWN)
+    if isinstance(status, int) and status:  # ctx.exit(n), returned as such when click does not exit itself
+        sys.exit(status)
 
 
 if __name__ == "__main__":

@@ -11,7 +11,8 @@ from newsmon.stream.access import KafkaAccessError
 from newsmon.stream.kafka import ensure_topics
 from newsmon.stream.publisher import ArticlePublisher, PublishError, too_large
 
-from .common import article_input_options, err_console, fail, input_defaults, read_records, validated
+from .common import article_input_options, err_console, fail, input_defaults, out_console, read_records, validated
+from .errors import PEER_DOWN, kafka_down
 
 
 @click.command()
@@ -50,18 +51,23 @@ def publish(paths, source, published_at, language, topic, dry_run):
                 sent = len(valid)
         except (PublishError, KafkaAccessError) as exc:
             fail(str(exc))
-        except Exception as exc:  # kafka-python raises many types for an unreachable broker
-            fail(f"cannot publish to Kafka at {settings.kafka_bootstrap}: {exc}. Is the stack up (`newsmon stack up`)?")
+        except Exception as exc:  # noqa: BLE001 - kafka-python raises many types for an unreachable broker
+            fail(kafka_down(settings, exc), PEER_DOWN)
 
     target = topic or settings.articles_topic
     verb = "would send" if dry_run else "sent"
     count = len(valid) if dry_run else sent
-    err_console.print(f"{verb} {count} article{'s' * (count != 1)} to {target}", highlight=False)
+    report = out_console if dry_run else err_console  # a dry run's report is its output; a real run's is progress
+    report.print(f"{verb} {count} article{'s' * (count != 1)} to {target}", highlight=False)
     if len(valid) <= 20:
         for origin, article in valid:
-            err_console.print(f"  [green]ok[/] {escape(origin)} -> id {escape(article.id)}", highlight=False)
+            report.print(f"  [green]ok[/] {escape(origin)} -> id {escape(article.id)}", highlight=False)
     if invalid:
-        err_console.print(f"[red]{len(invalid)} invalid record{'s' * (len(invalid) != 1)} not sent:[/]")
+        report.print(f"[red]{len(invalid)} invalid record{'s' * (len(invalid) != 1)} not sent:[/]")
         for origin, reason in invalid:
-            err_console.print(f"  [red]invalid[/] {escape(origin)}: {escape(reason)}", highlight=False)
+            report.print(f"  [red]invalid[/] {escape(origin)}: {escape(reason)}", highlight=False)
         raise SystemExit(1)
+    if not records:  # an empty folder or file, a wrong glob: nothing was wrong, and nothing was sent
+        where = ", ".join("standard input" if p == "-" else p for p in paths) or "standard input"
+        fail(f"no articles found in {where}: give .json, .jsonl or .txt files, "
+             "or folders holding them (docs/input.md).")

@@ -29,8 +29,8 @@ from newsmon.index.indexer import ArticleIndexer, IndexUnavailable
 from newsmon.index.scan import scan_async
 from newsmon.models import Article
 
-from newsmon.ops.redact import display_url
 from .common import err_console, fail
+from .errors import PEER_DOWN, elasticsearch_down
 from .terminal import escape
 from .es import connect
 
@@ -135,9 +135,10 @@ def reindex(everything: bool, since: str | None, until: str | None, batch_size: 
     try:
         done, rejected = asyncio.run(run(settings, query, total, batch_size, extractor))
     except IndexUnavailable as exc:
-        fail(f"Elasticsearch stayed unavailable, stopped (already re-indexed articles are kept; run again to finish): {exc}")
+        fail(f"Elasticsearch stayed unavailable, stopped (already re-indexed articles are kept; run again to finish): {exc}",
+             PEER_DOWN)
     except TransportError as exc:
-        fail(f"Elasticsearch at {display_url(settings.es_url)} is not reachable: {exc}")
+        fail(elasticsearch_down(settings, exc), PEER_DOWN)
     for article_id, reason in list(rejected.items())[:10]:
         err_console.print(f"[red]rejected[/] {escape(article_id)}: {escape(str(reason))}", highlight=False)
     err_console.print(f"re-derived {done - len(rejected)} of {done} articles with pipeline {PIPELINE_VERSION}"

@@ -12,6 +12,7 @@ from newsmon.stream import replay
 from newsmon.stream.publisher import ArticlePublisher, PublishError
 
 from .common import err_console, fail, out_console
+from .errors import PEER_DOWN, USER_ERROR, peer_problem
 
 
 def _since(text: str) -> datetime:
@@ -42,7 +43,8 @@ def reprocess(since_text, origin, dry_run):
                               f": {settings.articles_topic} no longer holds everything since {since.date()}"))
         articles = list(replay.from_kafka(settings, since) if origin == "kafka" else replay.from_elasticsearch(settings, since))
     except Exception as exc:  # noqa: BLE001 - unreachable services raise many types
-        fail(f"cannot read stored articles from {origin}: {exc}. Is the stack up (`newsmon stack up`)?")
+        down = peer_problem(exc, settings)
+        fail(down or f"cannot read stored articles from {origin}: {exc}", PEER_DOWN if down else USER_ERROR)
     if dry_run:
         out_console.print(f"would reprocess {len(articles)} articles since {since.isoformat()}")
         return

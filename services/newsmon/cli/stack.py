@@ -99,6 +99,13 @@ def status(as_json: bool) -> None:
     else:
         _show(result)
         _show_worker(get_settings())
+    down = [c.name for c in result.components if not c.healthy]
+    if down:  # 2: a peer down (newsmon.cli.errors), for scripts and `make status`
+        from .common import fail
+        from .errors import PEER_DOWN
+
+        fail(f"{' and '.join(down)} {'is' if len(down) == 1 else 'are'} not healthy: `newsmon stack up` starts the "
+             "local stack; the logs above say why a server stopped.", PEER_DOWN)
 
 
 def _show_worker(settings) -> None:

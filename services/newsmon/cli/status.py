@@ -17,6 +17,9 @@ from rich.text import Text
 from newsmon.config import get_settings
 from newsmon.ops.status import DEFAULT_TIMEOUT_S, StatusReport, gather_status
 
+from .common import fail
+from .errors import PEER_DOWN
+
 console = SafeConsole(highlight=False, soft_wrap=True)
 
 
@@ -43,6 +46,9 @@ def status(as_json: bool, watch: float | None, timeout: float) -> None:
             click.echo(json.dumps(report.as_dict(), indent=2))
         else:
             console.print(render(report))
+        down = what_is_down(report)
+        if down:  # a script (or a health check) reads the status: 2, a peer down (newsmon.cli.errors)
+            fail(f"not everything is up: {'; '.join(down)}.", PEER_DOWN)
         return
     try:
         if as_json:
@@ -55,6 +61,27 @@ def status(as_json: bool, watch: float | None, timeout: float) -> None:
                 live.update(render(gather_status(settings, timeout)), refresh=True)
     except KeyboardInterrupt:
         pass
+
+
+def what_is_down(report: StatusReport) -> list[str]:
+    """The parts of the report that are down or unhealthy, one phrase each (empty: all is well).
+
+    Only what stops the pipeline counts: a stack component, the worker, Kafka or Elasticsearch not
+    answering. Failed alerts and dead letters are the pipeline's findings, shown in the report.
+    """
+    down = [f"{c.name} is {'unhealthy' if c.running else 'not running'} ({c.detail or c.address})"
+            for c in report.stack.components if not c.healthy]
+    if report.stack.error:
+        down.append(f"the stack cannot be checked ({report.stack.error})")
+    worker = report.worker
+    if not worker.reachable:
+        down.append("no worker answers")
+    elif worker.status != "ok":
+        down.append(f"the worker is {worker.status or 'in an unknown state'}"
+                    + (f" ({worker.degraded_reason})" if worker.degraded_reason else ""))
+    if report.lag.error and not any(c.name == "kafka" for c in report.stack.components if not c.healthy):
+        down.append(report.lag.error)
+    return down
 
 
 def _quiet_client_logs() -> None:

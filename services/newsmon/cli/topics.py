@@ -45,11 +45,16 @@ def topics() -> None:
     """Configured topics: list them, validate a topics file, check articles against them."""
 
 
+# Below this many columns a five-column table folds descriptions one word per line: list instead.
+WIDE_TABLE_COLUMNS = 120
+
+
 @topics.command("list")
 @topics_file_option
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
-def list_topics(topics_file: Path | None, as_json: bool) -> None:
-    """List the topics, with their thresholds and descriptions."""
+@click.option("--wide", is_flag=True, help=f"A table even on a terminal narrower than {WIDE_TABLE_COLUMNS} columns.")
+def list_topics(topics_file: Path | None, as_json: bool, wide: bool) -> None:
+    """List the topics, with their thresholds and descriptions (a table on a wide terminal)."""
     topic_set = _load(topics_file)
     if as_json:
         rows = [
@@ -59,6 +64,9 @@ def list_topics(topics_file: Path | None, as_json: bool) -> None:
         ]
         click.echo(json.dumps({"file": topic_set.origin, "topics": rows}, indent=2, ensure_ascii=False))
         return
+    if not wide and out_console.width < WIDE_TABLE_COLUMNS:
+        _print_topic_list(topic_set)
+        return
     table = Table(title=f"{len(topic_set)} topics from {topic_set.origin}", show_lines=True)
     table.add_column("id", style="bold cyan", no_wrap=True)
     table.add_column("name")
@@ -66,9 +74,27 @@ def list_topics(topics_file: Path | None, as_json: bool) -> None:
     table.add_column("groups")
     table.add_column("description")
     for t in topic_set:
-        groups = ", ".join(f"{g.name} ({g.mode}, {len(g.items)})" for g in t.groups)
-        table.add_row(t.id, escape(t.name), f"{t.threshold:g}", escape(groups), escape(t.description))
+        table.add_row(t.id, escape(t.name), f"{t.threshold:g}", escape(_groups(t)), escape(t.description))
     out_console.print(table)
+
+
+def _groups(topic) -> str:
+    return ", ".join(f"{g.name} ({g.mode}, {len(g.items)})" for g in topic.groups)
+
+
+def _print_topic_list(topic_set: TopicSet) -> None:
+    """One block per topic: its id, name and threshold on a line, the description and groups under it,
+    wrapped to the terminal's width (rather than squeezed into columns)."""
+    from rich.padding import Padding
+    from rich.text import Text
+
+    out_console.print(f"{len(topic_set)} topics from {escape(str(topic_set.origin))}", highlight=False)
+    for t in topic_set:
+        out_console.print()
+        out_console.print(f"[bold cyan]{escape(t.id)}[/] · {escape(t.name)} · threshold {t.threshold:g}", highlight=False)
+        # soft_wrap off for these two: the console leaves wrapping to the terminal, which would not indent.
+        out_console.print(Padding(Text(t.description), (0, 0, 0, 2), expand=False), soft_wrap=False)
+        out_console.print(Padding(Text(f"groups: {_groups(t)}", style="dim"), (0, 0, 0, 2), expand=False), soft_wrap=False)
 
 
 @topics.command("validate")

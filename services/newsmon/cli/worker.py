@@ -12,6 +12,7 @@ from newsmon.index import templates
 
 from newsmon.ops.redact import display_url
 from .common import err_console, fail, user_file_problem
+from .errors import PEER_DOWN
 
 
 def install_indices(settings: Settings, timeout: float) -> None:
@@ -30,17 +31,19 @@ def wait_for_kafka(settings: Settings, timeout: float) -> None:
     from newsmon.stream.access import KafkaAccessError
     from newsmon.stream.kafka import ensure_topics
 
-    deadline = time.monotonic() + timeout
+    started = time.monotonic()
+    deadline = started + timeout
     while True:
         try:
             ensure_topics(settings)
             return
         except KafkaAccessError as exc:  # wrong credentials or TLS settings: waiting will not help
             fail(str(exc))
-        except Exception as exc:  # noqa: BLE001
+        except Exception:  # noqa: BLE001 - any bootstrap failure: try again until the deadline
             if time.monotonic() > deadline:
-                fail(f"Kafka at {settings.kafka_bootstrap} did not answer in {timeout:.0f}s ({exc}). "
-                     "Start it with `newsmon stack up`, or set NEWSMON_KAFKA_BOOTSTRAP.")
+                fail(f"Kafka at {settings.kafka_bootstrap} did not answer in {time.monotonic() - started:.0f} s of trying: start it "
+                     "(`newsmon stack up` for the local stack) or set NEWSMON_KAFKA_BOOTSTRAP; NEWSMON_STACK_TIMEOUT_S "
+                     "sets how long the worker waits.", PEER_DOWN)
             time.sleep(2)
 
 

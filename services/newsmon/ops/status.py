@@ -679,10 +679,8 @@ def _kafka_admin(settings: Settings, timeout_s: float) -> Any:
     from newsmon.stream.kafka import kafka_python_options
 
     millis = int(timeout_s * 1000)
-    return KafkaAdminClient(
-        client_id="newsmon-status", request_timeout_ms=millis, bootstrap_timeout_ms=millis,
-        **kafka_python_options(settings),
-    )
+    return KafkaAdminClient(**kafka_python_options(
+        settings, client_id="newsmon-status", request_timeout_ms=millis, bootstrap_timeout_ms=millis))
 
 
 def _kafka_consumer(settings: Settings, timeout_s: float) -> Any:
@@ -691,10 +689,9 @@ def _kafka_consumer(settings: Settings, timeout_s: float) -> Any:
     from newsmon.stream.kafka import kafka_python_options
 
     millis = int(timeout_s * 1000)
-    return KafkaConsumer(
-        client_id="newsmon-status", group_id=None, enable_auto_commit=False,
-        request_timeout_ms=millis, bootstrap_timeout_ms=millis, **kafka_python_options(settings),
-    )
+    return KafkaConsumer(**kafka_python_options(
+        settings, client_id="newsmon-status", group_id=None, enable_auto_commit=False,
+        request_timeout_ms=millis, bootstrap_timeout_ms=millis))
 
 
 def kafka_unreachable(settings: Settings, exc: BaseException) -> str:

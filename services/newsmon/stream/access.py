@@ -78,9 +78,11 @@ def explain(settings: Settings, exc: BaseException) -> str | None:
     return None
 
 
-def refusal(settings: Settings, timeout_s: float = 10.0) -> str | None:
+def refusal(settings: Settings, timeout_s: float | None = None) -> str | None:
     """One connection to the first broker: the sentence saying why Kafka refuses us, or None if it does not
-    (it let us in, or is simply not there: then the caller's own message applies)."""
+    (it let us in, or is simply not there: then the caller's own message applies). Waits up to
+    ``timeout_s``, by default the settings' ``connect_timeout_s``."""
+    timeout_s = settings.connect_timeout_s if timeout_s is None else timeout_s
     found: list[BaseException] = []
 
     def check() -> None:  # in a thread of its own: the caller may be inside an event loop
@@ -91,5 +93,5 @@ def refusal(settings: Settings, timeout_s: float = 10.0) -> str | None:
 
     thread = threading.Thread(target=check, name="newsmon-kafka-access-check", daemon=True)
     thread.start()
-    thread.join(timeout_s + 5)
+    thread.join(timeout_s + 1)
     return explain(settings, found[0]) if found else None

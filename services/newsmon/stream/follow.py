@@ -60,8 +60,10 @@ def read_topic_to_end(settings: Settings, topic: str, on_record: OnRecord, timeo
     from kafka import KafkaConsumer, TopicPartition
 
     millis = int(min(timeout_s, 30.0) * 1000)
-    consumer = KafkaConsumer(enable_auto_commit=False, request_timeout_ms=max(millis, 5000), bootstrap_timeout_ms=millis,
-                             **kafka_python_options(settings))
+    # The bootstrap waits connect_timeout_s (kafka_python_options), never longer than timeout_s.
+    bootstrap_ms = min(millis, int(settings.connect_timeout_s * 1000))
+    consumer = KafkaConsumer(enable_auto_commit=False, **kafka_python_options(
+        settings, request_timeout_ms=max(millis, 5000), bootstrap_timeout_ms=bootstrap_ms))
     try:
         partitions = [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic) or [])]
         if not partitions:

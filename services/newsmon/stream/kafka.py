@@ -26,12 +26,18 @@ def _common_options(settings: Settings) -> dict[str, Any]:
     return options
 
 
-def kafka_python_options(settings: Settings) -> dict[str, Any]:
-    """Connection options for kafka-python clients (producer, consumer, admin)."""
+def kafka_python_options(settings: Settings, **overrides: Any) -> dict[str, Any]:
+    """Connection options for kafka-python clients (producer, consumer, admin), ``overrides`` last.
+
+    The first connection gives up after ``connect_timeout_s`` (kafka-python waits 30 s): a command
+    run while Kafka is down says so in seconds. Only the bootstrap is bounded; requests keep their
+    timeouts, and the worker retries its start-up on its own (``newsmon.cli.worker.wait_for_kafka``).
+    """
     options = _common_options(settings)
+    options["bootstrap_timeout_ms"] = int(settings.connect_timeout_s * 1000)
     if settings.kafka_ca_file:
         options["ssl_cafile"] = str(settings.kafka_ca_file)
-    return options
+    return {**options, **overrides}
 
 
 def aiokafka_options(settings: Settings) -> dict[str, Any]:
@@ -87,9 +93,10 @@ def connect_admin(settings: Settings, **options: Any) -> KafkaAdminClient:
         if reason is not None:
             raise KafkaAccessError(reason)
     try:
-        return KafkaAdminClient(**options, **kafka_python_options(settings))
+        return KafkaAdminClient(**kafka_python_options(settings, **options))
     except KafkaError as exc:
-        reason = refusal(settings)
+        # A broker that refuses us does so at once; one that is away already cost connect_timeout_s.
+        reason = refusal(settings, min(2.0, settings.connect_timeout_s))
         if reason is not None:
             raise KafkaAccessError(reason) from None
         raise exc
