@@ -11,7 +11,7 @@ from newsmon.cli.errors import elasticsearch_down, kafka_down, peer_problem
 from newsmon.cli.status import what_is_down
 from newsmon.config import load_settings
 from newsmon.index.client import make_client
-from newsmon.ops.status import Component, LagPart, StackPart, WorkerPart
+from newsmon.ops.status import Component, LagPart, SmtpPart, StackPart, WorkerPart
 from newsmon.scratch import free_port
 from newsmon.stream.kafka import kafka_python_options
 
@@ -51,14 +51,14 @@ def _component(name: str, healthy: bool) -> Component:
                      detail="" if healthy else "port not open yet")
 
 
-def test_status_counts_the_stack_the_worker_and_kafka_as_down_and_nothing_else():
+def test_status_counts_the_stack_the_worker_kafka_and_smtp_as_down_and_nothing_else():
     up = StackPart(components=[_component("kafka", True), _component("elasticsearch", True)])
     worker_ok = WorkerPart(url="http://127.0.0.1:6066", reachable=True, status="ok")
     lag_ok = LagPart(group="g", topic="t")
 
-    class Report:  # what_is_down reads only these three parts
-        def __init__(self, stack, worker, lag):
-            self.stack, self.worker, self.lag = stack, worker, lag
+    class Report:  # what_is_down reads only these four parts
+        def __init__(self, stack, worker, lag, smtp=None):
+            self.stack, self.worker, self.lag, self.smtp = stack, worker, lag, smtp or SmtpPart()
 
     assert what_is_down(Report(up, worker_ok, lag_ok)) == []
     kafka_down_stack = StackPart(components=[_component("kafka", False), _component("elasticsearch", True)])
@@ -67,3 +67,8 @@ def test_status_counts_the_stack_the_worker_and_kafka_as_down_and_nothing_else()
     assert down == ["kafka is not running (port not open yet)", "no worker answers"]  # Kafka named once
     degraded = WorkerPart(url="u", reachable=True, status="degraded", degraded_reason="Elasticsearch held back")
     assert what_is_down(Report(up, degraded, lag_ok)) == ["the worker is degraded (Elasticsearch held back)"]
+    mute = SmtpPart(server="127.0.0.1:2525", email_rules=["desk"], reachable=False, detail="connection refused")
+    assert what_is_down(Report(up, worker_ok, lag_ok, mute)) == [
+        "the SMTP server 127.0.0.1:2525 does not answer (connection refused)"]
+    unchecked = SmtpPart(server="127.0.0.1:2525")  # no email rule: not checked, not down
+    assert what_is_down(Report(up, worker_ok, lag_ok, unchecked)) == []

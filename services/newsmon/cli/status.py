@@ -10,6 +10,7 @@ from datetime import datetime
 import click
 from rich.console import Group, RenderableType
 from rich.live import Live
+from .status_smtp import render_smtp
 from .terminal import SafeConsole, escape
 from rich.table import Table
 from rich.text import Text
@@ -67,7 +68,8 @@ def what_is_down(report: StatusReport) -> list[str]:
     """The parts of the report that are down or unhealthy, one phrase each (empty: all is well).
 
     Only what stops the pipeline counts: a stack component, the worker, Kafka or Elasticsearch not
-    answering. Failed alerts and dead letters are the pipeline's findings, shown in the report.
+    answering, and the SMTP server when email rules exist. Failed alerts and dead letters are the
+    pipeline's findings, shown in the report.
     """
     down = [f"{c.name} is {'unhealthy' if c.running else 'not running'} ({c.detail or c.address})"
             for c in report.stack.components if not c.healthy]
@@ -81,6 +83,8 @@ def what_is_down(report: StatusReport) -> list[str]:
                     + (f" ({worker.degraded_reason})" if worker.degraded_reason else ""))
     if report.lag.error and not any(c.name == "kafka" for c in report.stack.components if not c.healthy):
         down.append(report.lag.error)
+    if report.smtp.reachable is False:  # email rules exist and their server does not answer
+        down.append(f"the SMTP server {report.smtp.server} does not answer ({report.smtp.detail or 'no detail'})")
     return down
 
 
@@ -100,7 +104,7 @@ def render(report: StatusReport) -> RenderableType:
     )
     return Group(
         heading, "", render_stack(report), "", render_worker(report), "", render_lag(report), "",
-        render_throughput(report), "", render_errors(report), "", render_feeds(report),
+        render_throughput(report), "", render_errors(report), "", render_feeds(report), "", render_smtp(report),
     )
 
 
