@@ -107,10 +107,10 @@ def consumer(settings: Settings, timeout_s: float = READ_TIMEOUT_S) -> Any:
     from newsmon.stream.kafka import kafka_python_options
 
     millis = int(timeout_s * 1000)
-    return KafkaConsumer(client_id="newsmon-dlq", group_id=None, enable_auto_commit=False, allow_auto_create_topics=False,
-                         request_timeout_ms=millis,
-                         bootstrap_timeout_ms=millis, fetch_max_bytes=settings.consumer_fetch_bytes,
-                         max_partition_fetch_bytes=settings.consumer_fetch_bytes, **kafka_python_options(settings))
+    return KafkaConsumer(**kafka_python_options(
+        settings, client_id="newsmon-dlq", group_id=None, enable_auto_commit=False, allow_auto_create_topics=False,
+        request_timeout_ms=millis, bootstrap_timeout_ms=millis, fetch_max_bytes=settings.consumer_fetch_bytes,
+        max_partition_fetch_bytes=settings.consumer_fetch_bytes))
 
 
 def read_topic(kafka: Any, topic: str, *, last: int | None = None, timeout_s: float = READ_TIMEOUT_S) -> list[Any]:
@@ -237,9 +237,9 @@ def replay(settings: Settings, letters: list[Letter], replays: dict[str, dict[st
     if not todo:
         return replayed, skipped
     millis = int(timeout_s * 1000)
-    producer = KafkaProducer(client_id="newsmon-dlq", acks="all", request_timeout_ms=millis, bootstrap_timeout_ms=millis,
-                             max_block_ms=millis, max_request_size=settings.producer_max_request_bytes,
-                             **kafka_python_options(settings))
+    producer = KafkaProducer(**kafka_python_options(
+        settings, client_id="newsmon-dlq", acks="all", request_timeout_ms=millis, bootstrap_timeout_ms=millis,
+        max_block_ms=millis, max_request_size=settings.producer_max_request_bytes))
     try:
         for letter in todo:
             place = letter.place(settings.dlq_topic)
