@@ -39,7 +39,11 @@ class WebhookReceiver:
 
         class Handler(http.server.BaseHTTPRequestHandler):
             def do_POST(self):  # noqa: N802 - the stdlib's name
-                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                length = int(self.headers.get("Content-Length", 0))
+                body = self.rfile.read(length)
+                if len(body) < length:  # the sender went away mid-request (a killed worker): nothing was delivered
+                    self.close_connection = True
+                    return
                 hang = receiver.hang_paths.get(self.path, 0)
                 if hang:
                     with receiver._lock:
