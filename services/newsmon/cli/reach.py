@@ -14,18 +14,17 @@ from newsmon.config import Settings
 from newsmon.ops.redact import display_url
 
 from .common import fail
+from .errors import PEER_DOWN
 
 T = TypeVar("T")
 
-# Short on purpose: an operator waiting on a command for a peer that is down wants to know within seconds.
-CLI_TIMEOUT_S = 5.0
-
 
 def elasticsearch(settings: Settings) -> Any:
-    """A client that gives up after :data:`CLI_TIMEOUT_S` without retrying."""
+    """A client that gives up after ``NEWSMON_CONNECT_TIMEOUT_S`` without retrying: an operator waiting on a
+    command for a peer that is down wants to know within seconds."""
     from newsmon.index.client import make_client
 
-    return make_client(settings).options(request_timeout=CLI_TIMEOUT_S, max_retries=0, retry_on_timeout=False)
+    return make_client(settings).options(request_timeout=settings.connect_timeout_s, max_retries=0, retry_on_timeout=False)
 
 
 def es_call(settings: Settings, index: str, call: Callable[[], T], *, missing: Callable[[], T] | None = None) -> T:
@@ -36,7 +35,7 @@ def es_call(settings: Settings, index: str, call: Callable[[], T], *, missing: C
         return call()
     except TransportError as exc:
         fail(f"Elasticsearch at {display_url(settings.es_url)} is not reachable ({type(exc).__name__}): start the stack "
-             "with `newsmon stack up` or set NEWSMON_ES_URL", 2)
+             "with `newsmon stack up` or set NEWSMON_ES_URL", PEER_DOWN)
     except ApiError as exc:
         if exc.meta.status == 404:
             if missing is not None:
@@ -44,7 +43,7 @@ def es_call(settings: Settings, index: str, call: Callable[[], T], *, missing: C
             fail(f"no index {index!r} yet: start the worker (`newsmon worker`) or run `newsmon es setup`")
         if exc.meta.status in (401, 403):
             fail(f"Elasticsearch at {display_url(settings.es_url)} refused access (HTTP {exc.meta.status}): check "
-                 "NEWSMON_ES_API_KEY or NEWSMON_ES_USERNAME/NEWSMON_ES_PASSWORD", 2)
+                 "NEWSMON_ES_API_KEY or NEWSMON_ES_USERNAME/NEWSMON_ES_PASSWORD", PEER_DOWN)
         fail(f"Elasticsearch refused the request on {index!r}: {exc.message}")
 
 
@@ -53,4 +52,4 @@ def kafka_unreachable(settings: Settings, exc: BaseException) -> None:
     from newsmon.ops.status import describe_error
 
     fail(f"Kafka at {settings.kafka_bootstrap} is not reachable ({describe_error(exc)}): start the stack with "
-         "`newsmon stack up` or set NEWSMON_KAFKA_BOOTSTRAP", 2)
+         "`newsmon stack up` or set NEWSMON_KAFKA_BOOTSTRAP", PEER_DOWN)
