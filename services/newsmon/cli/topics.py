@@ -149,9 +149,12 @@ def _print_explanation(e: TopicExplanation, *, evidence: int, verbose: bool) -> 
     if not (e.fired or e.nearly or verbose):
         return
     for g in e.groups:
+        if not g.items:
+            continue  # a group with nothing for this article's language (a model trained for another)
         mark = "[green]✓[/]" if g.satisfied else "[red]✗[/]"
         found = ", ".join(
-            f"{escape(r.item)} ×{r.count} ({r.contribution:+g})" if r.weight else f"{escape(r.item)} ×{r.count}"
+            f"{escape(r.item)} ({r.contribution:+g}; {escape(r.found[0] if r.found else '')})" if r.item.startswith("model:")
+            else f"{escape(r.item)} ×{r.count} ({r.contribution:+g})" if r.weight else f"{escape(r.item)} ×{r.count}"
             for r in g.matched_items
         )
         out_console.print(f"      {mark} {escape(g.name)} [dim]({g.mode})[/] {escape(g.reason)}" + (f": {found}" if found else ""))
@@ -320,3 +323,53 @@ def evaluate(paths, topics_file, only_topics, only_languages, show_errors, as_js
             _print_explanation(error.explanation, evidence=3, verbose=True)
     if len(errors) < len(report.errors):
         out_console.print(f"[dim]{len(report.errors) - len(errors)} more errors (--errors -1 shows all)[/]")
+
+
+@topics.command("train")
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--topic", "topic_id", required=True, help="The topic id the model is for (its label in 'topics').")
+@click.option("--lang", "languages", multiple=True, default=("en",), show_default=True,
+              help="Train on the articles in this language (repeatable: one model pooled over several).")
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Where to write the model (JSON); reference it from an optional group as {model: FILE, weight: W}.")
+@click.option("--c", "c", default=4.0, show_default=True, type=click.FloatRange(min=0, min_open=True),
+              help="Inverse regularisation strength of the logistic regression.")
+@click.option("--max-features", default=12_000, show_default=True, type=click.IntRange(min=100),
+              help="Words and word pairs the model keeps (the most frequent).")
+def train_model(paths, topic_id, languages, out, c, max_features) -> None:
+    """Train a topic's learned text model on labelled articles (JSON lines with 'topics'), with a cross-validated estimate.
+
+    The model votes beside the topic's terms: docs/topics.md, "Learned models". Needs scikit-learn
+    (pip install 'newsmon[train]'); scoring a trained model does not.
+    """
+    from newsmon.rules.analysis import get_language
+    from newsmon.rules.text_model_train import TrainingError, train
+
+    languages = tuple(code.lower() for code in languages)
+    for code in languages:
+        if get_language(code) is None:
+            err_console.print(f"[bold red]error:[/] newsmon has no analysis for language '{escape(code)}' "
+                              "(see services/newsmon/data/languages.yaml)")
+            sys.exit(1)
+    records = _read_labelled(paths)
+    try:
+        model, estimate = train(records, topic=topic_id, languages=languages, c=c, max_features=max_features,
+                                source=", ".join(Path(p).name for p in paths))
+    except TrainingError as exc:
+        err_console.print(f"[bold red]error:[/] {escape(str(exc))}")
+        sys.exit(1)
+    try:
+        out.write_text(json.dumps(model.to_dict(), ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8")
+    except OSError as exc:
+        err_console.print(f"[bold red]error:[/] cannot write {escape(str(out))}: {escape(exc.strerror or str(exc))}")
+        sys.exit(1)
+    trained = model.trained
+    out_console.print(f"{escape(str(out))}: '{escape(topic_id)}' in {', '.join(languages)}, {trained['articles']} articles "
+                      f"({trained['on_topic']} on topic), {len(model.weights)} features")
+    if estimate:
+        table = Table(title="cross-validated, the model alone (p >= cut)", title_justify="left")
+        for column in ("cut", "precision", "recall", "F1"):
+            table.add_column(column, justify="right")
+        for fold in estimate:
+            table.add_row(f"{fold.cut:g}", _fmt(fold.precision), _fmt(fold.recall), _fmt(fold.f1))
+        out_console.print(table)

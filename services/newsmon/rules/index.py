@@ -151,6 +151,11 @@ class ArticleIndex:
             return article_or_index
         return cls(article_or_index)
 
+    @cached_property
+    def memo(self) -> dict[Any, Any]:
+        """Results computed once per article by clauses that are costly (a learned model's score)."""
+        return {}
+
     # --- text
     @cached_property
     def analysis(self) -> Language | None:

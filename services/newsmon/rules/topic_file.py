@@ -19,6 +19,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from .analysis import get_language, languages
 from .fields import FIELD_NAMES, FieldClause, FieldValueError, compile_field
 from .terms import AnyTerm, NearTerm, TermError, TextTerm, WordTerm, compile_words, text_term
+from .text_model import ModelError, TextModel
 from .topic_model import GROUP_MODES, Group, Item, Topic
 
 TOPIC_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -28,8 +29,8 @@ _NUMBER = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$")
 ROOT_KEYS = ("version", "topics")
 TOPIC_KEYS = ("id", "name", "description", "threshold", "max_hits", "rules")
 GROUP_KEYS = ("name", *GROUP_MODES, "min", "min_hits", "min_sentences", "weight", "languages")
-ITEM_KEYS = ("term", "near", "within", "weight", "case", "forms", *FIELD_NAMES)
-_KINDS = ("term", "near", *FIELD_NAMES)
+ITEM_KEYS = ("term", "near", "within", "weight", "case", "forms", "model", *FIELD_NAMES)
+_KINDS = ("term", "near", "model", *FIELD_NAMES)
 
 
 def default_topics_path() -> Path:
@@ -77,6 +78,8 @@ class _Reader:
     def __init__(self, origin: str):
         self.origin = origin
         self.errors: list[RuleError] = []
+        self.topic_id: str | None = None  # the topic being read, for checks that name it
+        self.models: dict[Path, TextModel] = {}  # a model file read once, however many items use it
 
     # --- reporting
     def error(self, node: Node | None, message: str, offset: int = 0) -> None:
@@ -211,6 +214,7 @@ class _Reader:
         if "max_hits" in keys:
             max_hits = self.number(keys["max_hits"][1], "'max_hits'", integer=True, minimum=1)
         groups: list[Group] = []
+        self.topic_id = topic_id
         if "rules" in keys:
             rules_node = keys["rules"][1]
             if not isinstance(rules_node, SequenceNode) or not rules_node.value:
@@ -423,6 +427,8 @@ class _Reader:
             return self._term_item(keys, weight, mode, line, language)
         if kind == "near":
             return self._near_item(keys, node, weight, line, language)
+        if kind == "model":
+            return self._model_item(keys, weight, mode, line, language)
         return self._field_item(kind, keys[kind][1], weight, line)
 
     def _weight_ok(self, node: Node, weight: float, mode: str, *, explicit: bool) -> bool:
@@ -517,6 +523,46 @@ class _Reader:
                 parts.append(AnyTerm(shown, tuple(terms)))
         source = f" NEAR/{int(within)} ".join(p.source for p in parts)
         return Item(source, weight, term=NearTerm(source, tuple(parts), int(within)), line=line)
+
+    def _model_item(self, keys: dict[str, tuple[Node, Node]], weight: float, mode: str, line: int,
+                    language: str | None) -> Item | None:
+        """``{model: FILE, weight: W}``: a learned text model (docs/topics.md, "Learned models"); FILE is
+        relative to the topics file's folder, else to the shipped topics' folder (for a copy of the defaults)."""
+        node = keys["model"][1]
+        if mode != "optional":
+            self.error(keys["model"][0], "a 'model' item adds or subtracts score, so it belongs in an 'optional' group")
+            return None
+        if "weight" not in keys or weight <= 0:
+            self.error(keys["model"][0], "a 'model' item needs a positive 'weight': the most it adds (and subtracts)")
+            return None
+        text = self.string(node, "'model'")
+        if text is None:
+            return None
+        base = Path(self.origin).parent if not self.origin.startswith("<") else Path.cwd()
+        path = (base / text).resolve()
+        if not path.exists() and not Path(text).is_absolute():
+            # A copy of the shipped topics file, edited elsewhere, still finds the shipped models.
+            shipped = (default_topics_path().parent / text).resolve()
+            if shipped.exists():
+                path = shipped
+        model = self.models.get(path)
+        if model is None:
+            try:
+                model = self.models[path] = TextModel.load(path)
+            except ModelError as exc:
+                self.error(node, str(exc))
+                return None
+        expected = language or "en"
+        if expected not in model.languages:
+            where = f"under languages: {language}" if language else "in the group's English list"
+            self.error(node, f"the model {text} is for {', '.join(model.languages)}, but it is listed {where}: list it "
+                             + ("in the group's own 'optional' list" if model.languages == ("en",)
+                                else f"under languages: {model.languages[0]}" + (" (and the others)" if len(model.languages) > 1 else "")))
+            return None
+        if self.topic_id is not None and model.topic != self.topic_id:
+            self.error(node, f"the model {text} was trained for topic '{model.topic}', not '{self.topic_id}'")
+            return None
+        return Item(f"model:{text}", weight, line=line, model=model)
 
     def _field_item(self, field: str, node: Node, weight: float, line: int) -> Item | None:
         values = node.value if isinstance(node, SequenceNode) else [node]

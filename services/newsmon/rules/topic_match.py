@@ -195,6 +195,8 @@ class ArticleContext:
             if item.term is not None:
                 term = item.term
                 found = term.present(self.index.body) or term.present(self.index.title)
+            elif item.model is not None:
+                found = item.model.applies_to(self.index.language_code)
             else:
                 found = any(c.test(self.index) for c in item.clauses)
             self._present[key] = found
@@ -206,6 +208,11 @@ def _evaluate_item(item: Item, topic: Topic, ctx: ArticleContext) -> ItemResult:
     if item.term is not None:
         count = sum(len(s) for s in ctx.spans(item).values())
         return ItemResult(item.source, item.weight, count, round(item.weight * min(count, topic.max_hits), 3))
+    if item.model is not None:
+        score = item.model.score(ctx.index)
+        if score is None:
+            return ItemResult(item.source, item.weight, 0, 0.0)
+        return ItemResult(item.source, item.weight, 1, round(item.weight * (2 * score.probability - 1), 3))
     matched = ctx.present(item)
     return ItemResult(item.source, item.weight, 1 if matched else 0, item.weight if matched else 0.0)
 
@@ -226,6 +233,18 @@ def _add_evidence(result: ItemResult, item: Item, group: Group, topic: Topic, ct
                     result.found.append(surface)
                 result.evidence.append(TopicEvidence.model_construct(
                     rule=rule, term=surface, field=name, start=start, end=end,  # type: ignore[arg-type]
+                    sentence=ctx.sentences.around(name, start, end),
+                ))
+        return
+    if item.model is not None:
+        score = item.model.score(ctx.index)
+        if score is not None:
+            result.found.append(item.model.label(score))
+            where = item.model.where(ctx.index, score)
+            if where is not None:
+                name, start, end = where
+                result.evidence.append(TopicEvidence.model_construct(
+                    rule=rule, term=ctx.sentences.texts[name][start:end], field=name, start=start, end=end,  # type: ignore[arg-type]
                     sentence=ctx.sentences.around(name, start, end),
                 ))
         return
@@ -330,7 +349,8 @@ def evaluate_topic(topic: Topic, ctx: ArticleContext, *, detailed: bool = False)
 
 def _hit(topic: Topic, score: float, groups: list[GroupResult]) -> TopicHit:
     """The topic as flagged on the article: evidence from positive items, in text order, nested matches dropped."""
-    candidates = [e for g in groups if g.mode != "none" for r in g.items if r.weight >= 0 for e in r.evidence]
+    candidates = [e for g in groups if g.mode != "none" for r in g.items if r.weight >= 0 and r.contribution >= 0
+                  for e in r.evidence]
     candidates.sort(key=lambda e: (e.field != "title", e.start, -(e.end - e.start)))
     evidence: list[TopicEvidence] = []
     for e in candidates:

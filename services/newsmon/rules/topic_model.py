@@ -10,6 +10,7 @@ from typing import Literal
 
 from .fields import FieldClause
 from .terms import TextTerm
+from .text_model import TextModel
 
 ENGLISH = "en"
 GroupMode = Literal["all", "any", "none", "optional"]
@@ -18,17 +19,21 @@ GROUP_MODES: tuple[GroupMode, ...] = ("all", "any", "none", "optional")
 
 @dataclass(frozen=True, eq=False)
 class Item:
-    """One entry of a group: a text term, or a clause over extracted fields (any of ``clauses``)."""
+    """One entry of a group: a text term, a clause over extracted fields (any of ``clauses``), or
+    a learned text model, which adds ``weight * (2p - 1)``: up to ``weight`` for an article it is
+    sure is on topic, down to ``-weight`` for one it is sure is not."""
 
     source: str
     weight: float = 1.0
     term: TextTerm | None = None
     clauses: tuple[FieldClause, ...] = ()
     line: int = 0
+    model: TextModel | None = None
 
     @property
     def is_text(self) -> bool:
-        return self.term is not None
+        """Read from the article's words, so written per language (terms and models, not field clauses)."""
+        return self.term is not None or self.model is not None
 
 
 @dataclass(frozen=True, eq=False)
@@ -89,5 +94,5 @@ class Topic:
                 continue
             for item in group.items_for(language):
                 if item.weight > 0:
-                    total += item.weight * (self.max_hits if item.is_text else 1)
+                    total += item.weight * (self.max_hits if item.term is not None else 1)
         return total
