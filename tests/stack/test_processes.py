@@ -117,6 +117,12 @@ def test_start_detached_then_stop_our_own_process(tmp_path: Path) -> None:
         cwd=tmp_path,
         log=log,
     )
+    # Until the child has exec'd, /proc shows the forked parent's command line (without the
+    # marker): wait for its first line of output, which comes after the exec.
+    for _ in range(200):
+        if log.exists() and "hello" in log.read_text():
+            break
+        time.sleep(0.05)
     pid_file = tmp_path / "run" / "child.pid"
     processes.write_pid(pid_file, child.pid)
     assert processes.our_pid(pid_file, marker) == child.pid
