@@ -142,8 +142,11 @@ class TextModel:
         }
 
     def score_features(self, feats: Iterable[str]) -> Score:
-        counts = Counter(f for f in feats if f in self.weights)
-        values = {f: (1.0 + math.log(n)) * self.weights[f][0] for f, n in counts.items()}
+        return self.score_counts(Counter(feats))
+
+    def score_counts(self, counts: Counter[str]) -> Score:
+        """The score of an article's feature counts (features the model does not know are ignored)."""
+        values = {f: (1.0 + math.log(n)) * self.weights[f][0] for f, n in counts.items() if f in self.weights}
         norm = math.sqrt(sum(v * v for v in values.values())) or 1.0
         parts = [Contribution(f, v / norm * self.weights[f][1]) for f, v in values.items()]
         logit = self.intercept + sum(p.value for p in parts)
@@ -158,11 +161,9 @@ class TextModel:
         """The article's probability and the words behind it; None when the model is not for the article's language."""
         if not self.applies_to(index.language_code):
             return None
-        memo = index.memo.setdefault(("model", id(self)), None)
+        memo = index.memo.get(("model", id(self)))
         if memo is None:
-            fields = [index.field(name) for name in TEXT_FIELDS]
-            memo = index.memo[("model", id(self))] = self.score_features(
-                features(_field_features(index, f) for f in fields))
+            memo = index.memo[("model", id(self))] = self.score_counts(_feature_counts(index))
         return memo
 
     def label(self, score: Score) -> str:
@@ -183,6 +184,15 @@ class TextModel:
                     start, end = index.field(name).char_span(i, i + 1)
                     return (name, start, end)
         return None
+
+
+def _feature_counts(index: ArticleIndex) -> Counter[str]:
+    """The article's features, counted once and shared by every model of its language."""
+    memo = index.memo.get("feature counts")
+    if memo is None:
+        fields = [_field_features(index, index.field(name)) for name in TEXT_FIELDS]
+        memo = index.memo["feature counts"] = Counter(features(fields))
+    return memo
 
 
 def _field_features(index: ArticleIndex, field: FieldText) -> list[str]:
