@@ -343,6 +343,9 @@ class ActorResolver:
     def _modifier_country(self, span: Span) -> str | None:
         head = span[-1]
         candidates = list(head.children) + [t for t in span[:-1]] + list(span[0].children)
+        if head.dep_ == "compound":
+            # "Israeli army bulldozers": the generic noun modifies another noun, whose own modifiers say whose
+            candidates += [c for c in head.head.children if c is not head]
         for child in candidates:
             if child.dep_ in ("amod", "compound", "poss", "nmod", "npadvmod") or child in span:
                 iso3 = self._country_token(child)
