@@ -57,7 +57,9 @@ _PLACE_TARGET_TYPES = frozenset({"ASSAULT", "COERCE", "AID", "MOBILIZE", "THREAT
 _PEOPLE_NOUNS = frozenset({"people", "person", "civilian", "villager", "resident", "child", "woman", "man", "worshipper",
                            "passenger", "student", "worker", "farmer", "family", "patient", "pilgrim", "refugee", "migrant",
                            "journalist", "teacher", "doctor", "nurse", "boy", "girl", "inhabitant", "citizen", "tourist",
-                           "local", "displaced", "victim", "casualty", "mourner", "shopper", "fisherman", "herder"})
+                           "local", "displaced", "victim", "casualty", "mourner", "shopper", "fisherman", "herder",
+                           "prisoner", "captive", "detainee", "hostage", "protester", "demonstrator", "activist", "voter",
+                           "pupil", "schoolchild", "schoolgirl", "schoolboy", "lecturer", "villager", "population"})
 # Common nouns for sites and things hit in an attack: the place's country is the target.
 _SITE_NOUNS = frozenset({"market", "hospital", "school", "camp", "village", "town", "city", "neighbourhood", "neighborhood",
                          "district", "area", "building", "block", "house", "home", "mosque", "church", "convoy", "car",
@@ -318,6 +320,15 @@ class EventCoder:
             or self._reported_date(trigger, state)
         )
         location_name, place = self._location(chain, state)
+        if location_name is None and not rule.is_noun and trigger.pos_ in ("VERB", "AUX"):
+            # "hit a crowded market in the Idlib province town of Maarat al-Numan", "killed 14 civilians
+            # northeast of Um Kadadah": a place anywhere in the clause, when the verb's own phrases have none
+            clause = [t for t in trigger.subtree if t.dep_ in ("dobj", "obj", "npadvmod", "advmod", "pobj") and t is not trigger]
+            location_name, place = self._location(clause, state)
+        if location_name is None and target is not None and target.type == "location":
+            # "captured Goma", "an Israeli air strike hit the Nabatieh area": what was attacked is where
+            place = next((p for p in state.places.values() if p.name == target.name), None)
+            location_name = target.name
         if rule.type == "ACCUSE" or event_type == "ACCUSE":
             # what someone is accused of is an allegation, not an event
             for child in children:
@@ -388,11 +399,13 @@ class EventCoder:
     def _target(self, rule: Rule, trigger: Token, obj: Token | None, state: _State, source: ActorRecord | None,
                 places_ok: bool = False) -> ActorRecord | None:
         found = self._named_target(rule, trigger, obj, state, source)
-        if found is not None or not places_ok:
+        if found is not None:
             return found
-        # no named actor: the place or the people acted on ("hit a market in Idlib", "killed 12 villagers")
+        # no named actor: the place or the people acted on ("hit a market in Idlib", "killed 12 villagers");
+        # people are a target of any event ("urged residents to leave", "handed over 55 prisoners"), places
+        # and sites only of the physical ones
         for candidate in self._target_tokens(rule, trigger, obj):
-            place = state.target_in(candidate)
+            place = state.target_in(candidate, people_only=not places_ok)
             if place is not None and (source is None or place.id != source.id):
                 return place
         return None
@@ -640,7 +653,7 @@ class _State:
                 return place.country
         return None
 
-    def target_in(self, token: Token | None) -> ActorRecord | None:
+    def target_in(self, token: Token | None, *, people_only: bool = False) -> ActorRecord | None:
         """What an attack, an arrest or an aid delivery was aimed at when no named actor is: a place
         ("hit El Fasher"), a site ("a crowded market"), or people ("killed 12 villagers"), each with the
         country it is in (its own phrase's, else the place's, else the story's)."""
@@ -649,6 +662,9 @@ class _State:
         named = self.actor_in(token)
         if named is not None:
             return named
+        lemma = token.lemma_.lower()
+        if people_only and not (lemma in _PEOPLE_NOUNS or token.lower_ in _PEOPLE_NOUNS):
+            return None
         for node in [token, *(c for c in token.children if c.dep_ in ("compound", "appos"))]:
             place = self.places.get(node.i)
             if place is not None:
@@ -656,7 +672,6 @@ class _State:
             ent = self._ents.get(node.i)
             if ent is not None and ent.label_ in ("GPE", "LOC", "FAC"):
                 return self._location(ent.text, self._country_near(token) or self.article_country)
-        lemma = token.lemma_.lower()
         if lemma in _PEOPLE_NOUNS or token.lower_ in _PEOPLE_NOUNS:
             country = self._country_near(token) or self._sentence_country(token) or self.article_country
             return self._civilians(country) if country else None
