@@ -28,7 +28,8 @@ def countries(event):
         ("The Libyan prime minister resigned on Thursday.", "CONCEDE", "0831", "LBY", None),
         ("The European Union urged Serbia to hold new elections.", "REQUEST", "020", "IGO", "SRB"),
         ("Israel accused Hezbollah of firing rockets at its northern towns.", "ACCUSE", "112", "ISR", "LBN"),
-        ("Venezuela rejected the peace proposal put forward by Colombia.", "REJECT", "127", "VEN", None),
+        # what is rejected is the target; whose proposal it was is who is rejected (CAMEO's coding)
+        ("Venezuela rejected the peace proposal put forward by Colombia.", "REJECT", "127", "VEN", "COL"),
         ("North Korea threatened South Korea with military action.", "THREATEN", "138", "PRK", "KOR"),
         ("Thousands of protesters demonstrated against the government in Caracas.", "PROTEST", "141", "VEN", None),
         ("The United States imposed sanctions on Iran on Wednesday.", "SANCTION", "163", "USA", "IRN"),

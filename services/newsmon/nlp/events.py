@@ -74,6 +74,8 @@ _ATTACK_SUBJECTS = frozenset({"strike", "airstrike", "raid", "attack", "bombing"
                               "shell", "drone", "missile", "rocket", "mortar", "jet", "warplane", "aircraft", "plane",
                               "helicopter", "gunman", "assailant", "attacker", "bomber", "militant", "fighter", "gunfire",
                               "ambush", "assault", "offensive", "bombardment", "barrage", "volley", "salvo", "grenade"})
+# Events whose target may be an act or a thing rather than an actor ("condemned the ban", "rejected the plan").
+_ACT_TARGET_TYPES = frozenset({"ACCUSE", "REJECT", "SUPPORT"})
 # Acts coded without their author when the passive leaves it out.
 _AGENTLESS = frozenset({"arrest", "detain", "jail", "imprison", "abduct", "kidnap", "deport", "expel", "round", "seize"})
 _ARTILLERY = frozenset({"artillery", "shell", "shelling", "tank", "mortar", "rocket", "howitzer", "cannon"})
@@ -289,6 +291,12 @@ class EventCoder:
             target = self._target(rule, light, None, state, source, places_ok)  # "announced aid ... to Ukraine"
         if target is None and (rule.reciprocal or event_type in RECIPROCAL_TYPES) and len(parties) > 1:
             target = parties[1]
+        if target is None and event_type in _ACT_TARGET_TYPES and not rule.is_noun:
+            # "condemned the test", "criticised the move", "the ban was condemned by the UAE", "turned the idea
+            # down": what is condemned, praised or rejected is the target when no actor is named
+            acted_on = _subject(trigger) if passive and not participle else obj
+            if acted_on is not None and acted_on.pos_ == "NOUN" and "object" in rule.target:
+                target = state.phrase_target(acted_on)
         if rule.object_types is not None and obj is not None and not rule.is_noun:
             obj_actor = state.actor_in(obj)
             if obj_actor is None and event_type in _PLACE_TARGET_TYPES:
@@ -685,6 +693,19 @@ class _State:
             country = self._country_near(token) or self._sentence_country(token) or self.article_country
             return self._location(" ".join(t.text for t in token.subtree if t.dep_ != "det" and t.i <= token.i) or token.text, country) if country else None
         return None
+
+    def phrase_target(self, token: Token) -> ActorRecord:
+        """An act or a thing as an event's target ("the ban", "the move"), with the country its own phrase
+        names ("Pyongyang's missile test"), if any: what an analyst reads as "condemned -> the ban"."""
+        for node in token.subtree:
+            agent = node.dep_ == "pobj" and node.head.lower_ == "by" and node.head.head.dep_ == "acl"
+            if agent or node.dep_ == "poss":
+                actor = self.actor_in(node)
+                if actor is not None:
+                    return actor  # "rejected the proposal put forward by Colombia": Colombia's proposal
+        words = [t for t in token.subtree if t.i <= token.i and t.dep_ not in ("det", "punct") and t.i >= token.i - 5]
+        name = " ".join(t.text for t in words) or token.text
+        return ActorRecord(f"thing:{name.lower()}", name, "thing", self._country_near(token))
 
     def _sentence_country(self, token: Token) -> str | None:
         for node in token.sent:
