@@ -74,6 +74,9 @@ _ATTACK_SUBJECTS = frozenset({"strike", "airstrike", "raid", "attack", "bombing"
                               "shell", "drone", "missile", "rocket", "mortar", "jet", "warplane", "aircraft", "plane",
                               "helicopter", "gunman", "assailant", "attacker", "bomber", "militant", "fighter", "gunfire",
                               "ambush", "assault", "offensive", "bombardment", "barrage", "volley", "salvo", "grenade"})
+# Words that count or hold the people or things acted on: "hundreds of boys", "the bodies of 1,200 soldiers".
+_QUANTITIES = frozenset({"hundred", "hundreds", "dozen", "dozens", "thousand", "thousands", "score", "scores", "number",
+                         "group", "some", "many", "most", "several", "body", "remains", "family", "families", "million", "millions"})
 # Events whose target may be an act or a thing rather than an actor ("condemned the ban", "rejected the plan").
 _ACT_TARGET_TYPES = frozenset({"ACCUSE", "REJECT", "SUPPORT"})
 # Acts coded without their author when the passive leaves it out.
@@ -287,6 +290,10 @@ class EventCoder:
         if target is None and chain_extra:
             complement_obj = next((c for c in chain_extra[0].children if c.dep_ in ("dobj", "obj")), None)
             target = self._target(rule, chain_extra[0], complement_obj, state, source, places_ok)
+            if target is None and complement_obj is not None:
+                # "vowed to answer Israel's killing of ...": whoever the complement acts on
+                found = state.actor_in(complement_obj)
+                target = found if found is not None and (source is None or found.id != source.id) else None
         if target is None and light is not None:
             target = self._target(rule, light, None, state, source, places_ok)  # "announced aid ... to Ukraine"
         if target is None and (rule.reciprocal or event_type in RECIPROCAL_TYPES) and len(parties) > 1:
@@ -671,6 +678,11 @@ class _State:
         if named is not None:
             return named
         lemma = token.lemma_.lower()
+        if lemma in _QUANTITIES or token.like_num:
+            # "hundreds of boys", "dozens of villagers", "the bodies of 1,200 Ukrainian soldiers"
+            inner = next((g for c in token.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children if g.dep_ == "pobj"), None)
+            if inner is not None:
+                return self.target_in(inner, people_only=people_only)
         if people_only and not (lemma in _PEOPLE_NOUNS or token.lower_ in _PEOPLE_NOUNS):
             return None
         for node in [token, *(c for c in token.children if c.dep_ in ("compound", "appos"))]:
