@@ -110,6 +110,7 @@ class Rule:
     subject_sectors: frozenset[str] | None = None
     require_both: bool = False
     predicate: frozenset[str] | None = None  # what the object or the clause is called: "called the launch a threat"
+    subjects: frozenset[str] | None = None  # the subject's lemma must be one of these: "a convoy crossed into Gaza"
 
     @classmethod
     def from_data(cls, data: dict[str, Any], *, is_noun: bool) -> Rule:
@@ -128,7 +129,7 @@ class Rule:
             requires_particle=fset("requires_particle"), forbid_particle=fset("forbid_particle"),
             requires_prep=fset("requires_prep"), requires_no_object=bool(data.get("requires_no_object")),
             forbid_that_clause=bool(data.get("forbid_that_clause")),
-            subject_sectors=fset("subject_sectors"), require_both=bool(data.get("require_both")), predicate=fset("predicate"),
+            subject_sectors=fset("subject_sectors"), require_both=bool(data.get("require_both")), predicate=fset("predicate"), subjects=fset("subject"),
         )
 
 
@@ -224,6 +225,10 @@ class EventCoder:
             return None
         if rule.requires_prep is not None and not any(c.lower_ in rule.requires_prep for c in children if c.dep_ in ("prep", "prt")):
             return None
+        if rule.subjects is not None:
+            subject = _subject(trigger)
+            if subject is None or not _lemma_in(subject, rule.subjects):
+                return None
         if rule.predicate is not None:
             predicate = _predicate(trigger)
             if predicate is None or not (_lemma_in(predicate, rule.predicate) or predicate.lower_ in rule.predicate):
@@ -260,6 +265,14 @@ class EventCoder:
         else:
             light = None
             parties = self._subject_parties(trigger, state)
+            if not parties and rule.subjects is not None:
+                # "a convoy carrying supplies from the Egyptian Red Crescent and the UN crossed into Gaza",
+                # "World Food Programme trucks entered Gaza": whoever the convoy is from or belongs to
+                subject = _subject(trigger)
+                for node in subject.subtree if subject is not None else ():
+                    actor = state.actor_in(node) if node.dep_ in ("pobj", "compound", "nmod", "poss", "conj") else None
+                    if actor is not None and actor not in parties:
+                        parties.append(actor)
         # "the 33 Russian citizens detained in Belarus": a passive participle on the noun it is done to
         participle = (not rule.is_noun and trigger.dep_ == "acl" and trigger.tag_ == "VBN"
                       and trigger.head.pos_ in ("NOUN", "PROPN"))
@@ -282,7 +295,7 @@ class EventCoder:
             # ("were killed in the quake") is not an attack without someone or something that attacked
             agentless = agent is None and trigger.lemma_.lower() in _AGENTLESS
         source = parties[0] if parties else None
-        if source is None and not (agentless or (event_type == "ASSAULT" and _unattributed_attack(rule, trigger))):
+        if source is None and not (agentless or rule.subjects is not None or (event_type == "ASSAULT" and _unattributed_attack(rule, trigger))):
             return None  # nobody acts: no event, except an attack whose author the sentence does not give
         places_ok = event_type in _PLACE_TARGET_TYPES
         if target is None:
