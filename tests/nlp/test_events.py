@@ -161,3 +161,39 @@ def test_a_named_group_is_the_actor_not_its_generic_noun(extract_text):
 def test_agreeing_that_something_is_so_is_not_an_agreement(extract_text):
     events = extract_text("Seoul and Tokyo agreed that the missile launch was a grave threat to the region.").events
     assert "AGREE" not in {e.type for e in events}
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Egypt prevented Hamas from firing rockets at Israel.",  # a gerund after "from" is not the subject's act
+        "Russia has been accused of killing civilians in Bucha.",  # an allegation is not an event
+        "NATO said there was no immediate threat to its members.",  # a denied predicate is no condemnation
+        "Apple's legal battle with the EU entered a new phase.",  # a battle in court is not combat
+        "He died of a heart attack in Paris.",  # nor is a heart attack an attack
+        "A gas explosion killed five people in a Moscow apartment block.",  # an accident has no attacker
+    ],
+)
+def test_no_event_where_nothing_was_done_to_anyone(extract_text, sentence):
+    enriched = extract_text(sentence)
+    assert [(e.type, e.trigger) for e in enriched.events if e.type in ("ASSAULT", "ACCUSE")] == []
+
+
+def test_an_unattributed_attack_is_coded_without_a_source_and_placed(extract_text):
+    event = only_event(extract_text("Government warplanes hit a crowded market in the Idlib province town of Maarat al-Numan."))
+    assert (event.type, event.cameo) == ("ASSAULT", "195")
+    assert event.location is not None and event.location.name == "Maarat al-Numan"
+
+
+def test_an_aid_convoy_is_aid_and_a_tank_convoy_is_not(extract_text):
+    aid = only_event(extract_text("A 20-truck convoy carrying food from the Egyptian Red Crescent crossed into Gaza on Saturday."))
+    assert (aid.type, aid.cameo) == ("AID", "073")
+    assert "Red Crescent" in aid.source.name and aid.target.country == "PSE"
+    tanks = extract_text("A convoy of Israeli tanks rolled into Rafah.")
+    assert [e.type for e in tanks.events] == ["ASSAULT"]
+
+
+def test_a_condemned_act_in_a_reported_clause_is_still_an_event(extract_text):
+    enriched = extract_text("Turkey said the Israeli strikes that killed 20 civilians in Gaza were a war crime.")
+    kinds = sorted((e.type, countries(e)) for e in enriched.events)
+    assert kinds == [("ACCUSE", ("TUR", "ISR")), ("ASSAULT", ("ISR", "PSE"))]

@@ -59,7 +59,7 @@ _PEOPLE_NOUNS = frozenset({"people", "person", "civilian", "villager", "resident
                            "journalist", "teacher", "doctor", "nurse", "boy", "girl", "inhabitant", "citizen", "tourist",
                            "local", "displaced", "victim", "casualty", "mourner", "shopper", "fisherman", "herder",
                            "prisoner", "captive", "detainee", "hostage", "protester", "demonstrator", "activist", "voter",
-                           "pupil", "schoolchild", "schoolgirl", "schoolboy", "lecturer", "villager", "population"})
+                           "pupil", "schoolchild", "schoolgirl", "schoolboy", "lecturer", "population"})
 # Common nouns for sites and things hit in an attack: the place's country is the target.
 _SITE_NOUNS = frozenset({"market", "hospital", "school", "camp", "village", "town", "city", "neighbourhood", "neighborhood",
                          "district", "area", "building", "block", "house", "home", "mosque", "church", "convoy", "car",
@@ -70,13 +70,17 @@ _SITE_NOUNS = frozenset({"market", "hospital", "school", "camp", "village", "tow
 _AERIAL = frozenset({"airstrike", "strike", "air", "warplane", "jet", "aircraft", "plane", "drone", "helicopter",
                      "missile", "bomber", "airplane", "raid"})
 # Subjects that are an attack or its weapon, or its unnamed authors: "the raid killed", "a car bomb hit".
-_ATTACK_SUBJECTS = frozenset({"strike", "airstrike", "raid", "attack", "bombing", "bomb", "explosion", "blast", "shelling",
-                              "shell", "drone", "missile", "rocket", "mortar", "jet", "warplane", "aircraft", "plane",
-                              "helicopter", "gunman", "assailant", "attacker", "bomber", "militant", "fighter", "gunfire",
-                              "ambush", "assault", "offensive", "bombardment", "barrage", "volley", "salvo", "grenade"})
+# An explosion, a blast or a plane alone is not one: "a gas explosion killed five", "a plane crashed into".
+_ATTACK_SUBJECTS = frozenset({"strike", "airstrike", "raid", "attack", "bombing", "bomb", "shelling", "shell", "drone",
+                              "missile", "rocket", "mortar", "warplane", "gunman", "assailant", "attacker", "bomber",
+                              "militant", "gunfire", "ambush", "assault", "offensive", "bombardment", "barrage", "salvo",
+                              "grenade"})
+# Attacks that are not acts of political violence: "a heart attack", "a shark attack", "a cyber attack".
+_NOT_VIOLENCE = frozenset({"heart", "panic", "asthma", "anxiety", "shark", "dog", "bear", "animal", "cyber", "cyberattack",
+                           "ransomware", "hacker", "lightning", "gas", "industrial", "mine", "chemical", "factory"})
 # Words that count or hold the people or things acted on: "hundreds of boys", "the bodies of 1,200 soldiers".
 _QUANTITIES = frozenset({"hundred", "hundreds", "dozen", "dozens", "thousand", "thousands", "score", "scores", "number",
-                         "group", "some", "many", "most", "several", "body", "remains", "family", "families", "million", "millions"})
+                         "group", "some", "many", "most", "several", "body", "remains", "million", "millions"})
 # Events whose target may be an act or a thing rather than an actor ("condemned the ban", "rejected the plan").
 _ACT_TARGET_TYPES = frozenset({"ACCUSE", "REJECT", "SUPPORT"})
 # Acts coded without their author when the passive leaves it out.
@@ -111,6 +115,7 @@ class Rule:
     require_both: bool = False
     predicate: frozenset[str] | None = None  # what the object or the clause is called: "called the launch a threat"
     subjects: frozenset[str] | None = None  # the subject's lemma must be one of these: "a convoy crossed into Gaza"
+    subject_with: frozenset[str] | None = None  # and its phrase must hold one of these: "a convoy carrying food"
 
     @classmethod
     def from_data(cls, data: dict[str, Any], *, is_noun: bool) -> Rule:
@@ -129,7 +134,7 @@ class Rule:
             requires_particle=fset("requires_particle"), forbid_particle=fset("forbid_particle"),
             requires_prep=fset("requires_prep"), requires_no_object=bool(data.get("requires_no_object")),
             forbid_that_clause=bool(data.get("forbid_that_clause")),
-            subject_sectors=fset("subject_sectors"), require_both=bool(data.get("require_both")), predicate=fset("predicate"), subjects=fset("subject"),
+            subject_sectors=fset("subject_sectors"), require_both=bool(data.get("require_both")), predicate=fset("predicate"), subjects=fset("subject"), subject_with=fset("subject_with"),
         )
 
 
@@ -229,6 +234,13 @@ class EventCoder:
             subject = _subject(trigger)
             if subject is None or not _lemma_in(subject, rule.subjects):
                 return None
+            if rule.subject_with is not None:
+                phrase = _own_phrase(subject)
+                words = {t.lemma_.lower() for t in phrase} | {t.lower_ for t in phrase}
+                words |= {f"{a.lower_} {b.lower_}" for a, b in zip(phrase, phrase[1:])}
+                words |= {f"{a.lower_} {b.lower_}" for a in phrase for b in phrase if b.i == a.i + 1}
+                if not words & rule.subject_with:
+                    return None
         if rule.predicate is not None:
             predicate = _predicate(trigger)
             if predicate is None or not (_lemma_in(predicate, rule.predicate) or predicate.lower_ in rule.predicate):
@@ -269,7 +281,7 @@ class EventCoder:
                 # "a convoy carrying supplies from the Egyptian Red Crescent and the UN crossed into Gaza",
                 # "World Food Programme trucks entered Gaza": whoever the convoy is from or belongs to
                 subject = _subject(trigger)
-                for node in subject.subtree if subject is not None else ():
+                for node in _own_phrase(subject) if subject is not None else ():
                     actor = state.actor_in(node) if node.dep_ in ("pobj", "compound", "nmod", "poss", "conj") else None
                     if actor is not None and actor not in parties:
                         parties.append(actor)
@@ -293,7 +305,7 @@ class EventCoder:
             parties = [agent_actor] if agent_actor else []
             # "guards were detained in Kiev": an arrest or an abduction is one whoever made it; a death
             # ("were killed in the quake") is not an attack without someone or something that attacked
-            agentless = agent is None and trigger.lemma_.lower() in _AGENTLESS
+            agentless = agent_actor is None and trigger.lemma_.lower() in _AGENTLESS
         source = parties[0] if parties else None
         if source is None and not (agentless or rule.subjects is not None or (event_type == "ASSAULT" and _unattributed_attack(rule, trigger))):
             return None  # nobody acts: no event, except an attack whose author the sentence does not give
@@ -351,14 +363,17 @@ class EventCoder:
         if location_name is None and not rule.is_noun and trigger.pos_ in ("VERB", "AUX"):
             # "hit a crowded market in the Idlib province town of Maarat al-Numan", "killed 14 civilians
             # northeast of Um Kadadah": a place anywhere in the clause, when the verb's own phrases have none
-            clause = [t for t in trigger.subtree if t.dep_ in ("dobj", "obj", "npadvmod", "advmod", "pobj") and t is not trigger]
+            clause = [t for t in _own_phrase(trigger) if t.dep_ in ("dobj", "obj", "npadvmod", "advmod", "pobj") and t is not trigger]
             location_name, place = self._location(clause, state)
         if location_name is None and target is not None and target.type == "location":
-            # "captured Goma", "an Israeli air strike hit the Nabatieh area": what was attacked is where
+            # "captured Goma", "an Israeli air strike hit the Nabatieh area": what was attacked is where, when
+            # it is a place the gazetteer or the model knows (not "a hospital", "the port")
             place = next((p for p in state.places.values() if p.name == target.name), None)
-            location_name = target.name
-        if rule.type == "ACCUSE" or event_type == "ACCUSE":
-            # what someone is accused of is an allegation, not an event
+            if place is not None or any(e.text == target.name and e.label_ in ("GPE", "LOC", "FAC") for e in trigger.doc.ents):
+                location_name = target.name
+        if (rule.type == "ACCUSE" or event_type == "ACCUSE") and rule.predicate is None:
+            # what someone is accused of is an allegation, not an event; what a speaker calls an act
+            # ("said the strikes that killed 20 were a war crime") leaves the act an event
             for child in children:
                 if child.dep_ in ("prep", "ccomp", "xcomp"):
                     state.consumed.update(t.i for t in child.subtree)
@@ -466,7 +481,7 @@ class EventCoder:
             elif spec == "poss":
                 candidates = [c for c in trigger.children if c.dep_ == "poss"]
             elif spec == "clause_subject":
-                # "said the move was a broken promise by the Taliban": the clause's subject, else its "by"
+                # "said the attacks on the convoy were a war crime": the clause's subject, else its "by"
                 predicate = _predicate(trigger)
                 clause = predicate.head if predicate is not None and predicate.dep_ in ("acomp", "attr") else None
                 if clause is not None:
@@ -694,8 +709,9 @@ class _State:
         if lemma in _QUANTITIES or token.like_num:
             # "hundreds of boys", "dozens of villagers", "the bodies of 1,200 Ukrainian soldiers"
             inner = next((g for c in token.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children if g.dep_ == "pobj"), None)
-            if inner is not None:
-                return self.target_in(inner, people_only=people_only)
+            found = self.target_in(inner, people_only=people_only) if inner is not None else None
+            if found is not None:
+                return found
         if people_only and not (lemma in _PEOPLE_NOUNS or token.lower_ in _PEOPLE_NOUNS):
             return None
         for node in [token, *(c for c in token.children if c.dep_ in ("compound", "appos"))]:
@@ -722,12 +738,13 @@ class _State:
     def phrase_target(self, token: Token) -> ActorRecord:
         """An act or a thing as an event's target ("the ban", "the move"), with the country its own phrase
         names ("Pyongyang's missile test"), if any: what an analyst reads as "condemned -> the ban"."""
-        for node in token.subtree:
-            agent = node.dep_ == "pobj" and node.head.lower_ == "by" and node.head.head.dep_ == "acl"
-            if agent or node.dep_ == "poss":
-                actor = self.actor_in(node)
-                if actor is not None:
-                    return actor  # "rejected the proposal put forward by Colombia": Colombia's proposal
+        authors = [c for c in token.children if c.dep_ == "poss"]
+        authors += [g for acl in token.children if acl.dep_ == "acl" for by in acl.children
+                    if by.dep_ in ("agent", "prep") and by.lower_ == "by" for g in by.children if g.dep_ == "pobj"]
+        for node in authors:
+            actor = self.actor_in(node)
+            if actor is not None:
+                return actor  # "rejected the proposal put forward by Colombia": Colombia's proposal
         words = [t for t in token.subtree if t.i <= token.i and t.dep_ not in ("det", "punct") and t.i >= token.i - 5]
         name = " ".join(t.text for t in words) or token.text
         return ActorRecord(f"thing:{name.lower()}", name, "thing", self._country_near(token))
@@ -783,27 +800,27 @@ def _unattributed_attack(rule: Rule, trigger: Token) -> bool:
     whose subject is the weapon or the attack itself ("a car bomb exploded", "the raid killed 100",
     "gunmen opened fire"). Coded with no source rather than not at all: the gold of real wire copy
     counts them, and an analyst searching for attacks on a town wants them."""
-    if rule.is_noun:
-        return True
-    subject = _subject(trigger)
-    return subject is not None and (subject.lemma_.lower() in _ATTACK_SUBJECTS or subject.lower_ in _ATTACK_SUBJECTS)
-
-
-# What a speaker calls something when the call is a condemnation ("called the decision indefensible",
-# "said the attacks were unacceptable"); a predicate pattern lists its own words, this is only the shape.
-_PREDICATE_DEPS = ("oprd", "xcomp", "ccomp", "acomp", "attr", "dobj")
+    noun = trigger if rule.is_noun else _subject(trigger)
+    if noun is None or any(c.lemma_.lower() in _NOT_VIOLENCE for c in noun.children if c.dep_ in ("compound", "amod", "nmod")):
+        return False  # "a heart attack", "a shark attack", "a gas explosion"
+    return rule.is_noun or noun.lemma_.lower() in _ATTACK_SUBJECTS or noun.lower_ in _ATTACK_SUBJECTS
 
 
 def _predicate(trigger: Token) -> Token | None:
     """The word the object or the reported clause is called: the object predicate of "called the launch a
-    grave threat" (oprd or xcomp), or the complement of the clause's "be" in "said the move was a broken
-    promise" (ccomp -> attr/acomp). None when there is none."""
+    grave threat" (oprd or xcomp), or the complement of the clause's "be" in "said the attacks were
+    unacceptable" (ccomp -> attr/acomp). None when there is none, or when it is denied ("said there was
+    no threat", "said it was not illegal")."""
     for child in trigger.children:
         if child.dep_ in ("oprd", "xcomp") and child.pos_ in ("NOUN", "ADJ", "PROPN"):
             return child
         if child.dep_ == "ccomp" and child.lemma_ == "be":
+            if any(g.dep_ == "neg" for g in child.children):
+                return None
             for grandchild in child.children:
                 if grandchild.dep_ in ("attr", "acomp"):
+                    if any(g.dep_ in ("det", "neg") and g.lower_ in ("no", "not", "never") for g in grandchild.children):
+                        return None
                     return grandchild
         if child.dep_ == "dobj":
             for grandchild in child.children:
@@ -837,11 +854,29 @@ def _subject(verb: Token) -> Token | None:
             if node.dep_ == "acl" and node.head.pos_ in ("NOUN", "PROPN"):
                 return None
             node = node.head
-            if node.dep_ == "prep" and node.head is not node:
-                node = node.head  # "hit back by closing its airspace": the gerund's subject is the clause's
+            if node.dep_ == "prep" and node.lower_ in _MANNER_PREPS and node.head is not node:
+                # "hit back by closing its airspace": the gerund's subject is the clause's; not "prevented
+                # Hamas from firing", "warned against attacking", "accused of killing"
+                node = node.head
             continue
         break
     return None
+
+
+_MANNER_PREPS = frozenset({"by", "after", "before", "while", "since", "upon"})
+
+
+def _own_phrase(token: Token) -> list[Token]:
+    """The token's subtree without its relative, reported and adverbial clauses or a passive's agent:
+    "a convoy that was attacked by Israeli forces" is not Israel's convoy, and the place of an event is
+    not the place of a clause about something else."""
+    out: list[Token] = []
+    frontier = [token]
+    while frontier:
+        node = frontier.pop()
+        out.append(node)
+        frontier.extend(c for c in node.children if c.dep_ not in ("relcl", "ccomp", "advcl", "agent"))
+    return out
 
 
 def _chain(trigger: Token) -> list[Token]:
