@@ -85,6 +85,8 @@ _QUANTITIES = frozenset({"hundred", "hundreds", "dozen", "dozens", "thousand", "
 _ACT_TARGET_TYPES = frozenset({"ACCUSE", "REJECT", "SUPPORT"})
 # Acts coded without their author when the passive leaves it out.
 _AGENTLESS = frozenset({"arrest", "detain", "jail", "imprison", "abduct", "kidnap", "deport", "expel", "round", "seize"})
+# Prepositions after which a gerund is the clause subject's own act ("hit back by closing its airspace").
+_MANNER_PREPS = frozenset({"by", "after", "before", "while", "since", "upon"})
 _ARTILLERY = frozenset({"artillery", "shell", "shelling", "tank", "mortar", "rocket", "howitzer", "cannon"})
 
 
@@ -134,7 +136,8 @@ class Rule:
             requires_particle=fset("requires_particle"), forbid_particle=fset("forbid_particle"),
             requires_prep=fset("requires_prep"), requires_no_object=bool(data.get("requires_no_object")),
             forbid_that_clause=bool(data.get("forbid_that_clause")),
-            subject_sectors=fset("subject_sectors"), require_both=bool(data.get("require_both")), predicate=fset("predicate"), subjects=fset("subject"), subject_with=fset("subject_with"),
+            subject_sectors=fset("subject_sectors"), require_both=bool(data.get("require_both")),
+            predicate=fset("predicate"), subjects=fset("subject"), subject_with=fset("subject_with"),
         )
 
 
@@ -235,10 +238,9 @@ class EventCoder:
             if subject is None or not _lemma_in(subject, rule.subjects):
                 return None
             if rule.subject_with is not None:
-                phrase = _own_phrase(subject)
+                phrase = sorted(_own_phrase(subject), key=lambda t: t.i)
                 words = {t.lemma_.lower() for t in phrase} | {t.lower_ for t in phrase}
-                words |= {f"{a.lower_} {b.lower_}" for a, b in zip(phrase, phrase[1:])}
-                words |= {f"{a.lower_} {b.lower_}" for a in phrase for b in phrase if b.i == a.i + 1}
+                words |= {f"{a.lower_} {b.lower_}" for a, b in zip(phrase, phrase[1:]) if b.i == a.i + 1}  # "red crescent"
                 if not words & rule.subject_with:
                     return None
         if rule.predicate is not None:
@@ -862,8 +864,6 @@ def _subject(verb: Token) -> Token | None:
         break
     return None
 
-
-_MANNER_PREPS = frozenset({"by", "after", "before", "while", "since", "upon"})
 
 
 def _own_phrase(token: Token) -> list[Token]:
