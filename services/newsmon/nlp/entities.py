@@ -92,6 +92,22 @@ def _whole_words(doc: Doc, start: int, end: int) -> bool:
                 and start > 1 and not doc[start - 2].whitespace_)
 
 
+def _by_line(ent: Span) -> list[Span]:
+    """The pieces of an entity on each line: a name never runs across a line break (the model reads a
+    headline "Burkina Faso" and the first words of the body as one organisation)."""
+    if not any(t.is_space for t in ent):
+        return [ent]
+    pieces, start = [], ent.start
+    for token in ent:
+        if token.is_space:
+            if token.i > start:
+                pieces.append(Span(ent.doc, start, token.i, label=ent.label_))
+            start = token.i + 1
+    if ent.end > start:
+        pieces.append(Span(ent.doc, start, ent.end, label=ent.label_))
+    return pieces
+
+
 def _generic_words(kb: KnowledgeBase) -> frozenset[str]:
     """The nouns of generic actors ("army", "rebels", "police"), in their plural forms too."""
     words: set[str] = set()
@@ -158,6 +174,7 @@ class EntityResolver:
             and _whole_words(doc, s, e)
         ]
         ents = self._merge(ents, filter_spans(short_spans), short=True)
+        ents = [line for e in ents for line in _by_line(e)]
         ents = [piece for e in ents for piece in self._split(doc, e)]
         ents = [t for t in (self._trim(doc, e) for e in ents) if t is not None]
         kb_labels = {(s.start, s.end): s.label_ for s in kb_spans}

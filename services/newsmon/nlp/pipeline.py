@@ -108,5 +108,12 @@ class ArticleDocs:
             previous = doc[token.i - 1]
             if not token.is_space and previous.is_space and "\n" in previous.text:
                 token.is_sent_start = True
+                # and the line's next words stay in its sentence: after a forced start the small model
+                # cuts a capitalised first word off as a sentence of its own ("Government | warplanes
+                # hit a market", "Yale | University | researchers"), and the clause loses its subject
+                for follower in doc[token.i + 1 : token.i + 3]:
+                    if follower.is_space or "\n" in follower.text or follower.is_punct:
+                        break
+                    follower.is_sent_start = False
         doc._.newsmon_layout = layout
         return doc
