@@ -98,16 +98,23 @@ class ActorResolver:
         for ent in doc.ents:
             if ent.label_ not in ACTOR_LABELS:
                 continue
-            if ent.label_ == "PERSON":
+            if ent.label_ == "PERSON" and not self._known_group(ent.text):
                 persons.append(ent)
                 continue
             self._non_person(doc, ent, actors)
         self._persons(doc, persons, actors, published)
         self._generic(doc, actors, layout)
+        self._local_countries(doc, actors, layout)
         doc._.newsmon_actors = sorted(actors.values(), key=lambda a: min(a.mentions) if a.mentions else (0, 0))
         doc._.newsmon_token_actor = {i: a.id for a in actors.values() for i in a.tokens}
         doc.user_data.pop("newsmon_ent_index", None)  # Spans do not travel between processes (nlp.pipe n_process>1)
         return doc
+
+    def _known_group(self, text: str) -> bool:
+        """A name the model read as a person's that the knowledge base holds only as a group or body
+        ("Al-Shabab fighters broke into ...": al-Shabaab, Somalia's, not a man called Al-Shabab)."""
+        known = self.kb.known(text)
+        return bool(known) and all(k.type != "person" for k in known)
 
     # --- named, non-person mentions
     def _non_person(self, doc: Doc, ent: Span, actors: dict[str, ActorRecord]) -> None:
@@ -283,6 +290,50 @@ class ActorResolver:
             sector = "IGO"
         return RoleReading(title.role, sector, country)
 
+    # --- whose country, when the knowledge base does not say
+    def _local_countries(self, doc: Doc, actors: dict[str, ActorRecord], layout) -> None:
+        """A country for the unknown bodies and office holders of a story: the one their own name or
+        appositive gives ("Sudanese Doctors Network", "the People's Defense Forces, the armed wing of
+        Myanmar's shadow government"), else the story's (its dateline's, else the country it names
+        most). A local committee, a junta's spokesman or a governor nobody has listed are almost
+        always of the country the story is about; a private person without a title is left alone,
+        and so are bodies the knowledge base knows (their country is a fact, not a guess)."""
+        story: str | None | bool = False  # computed once, when first needed
+        for actor in actors.values():
+            if actor.country or actor.known or actor.type not in ("organization", "group", "person"):
+                continue
+            if actor.type == "person" and not actor.role:
+                continue
+            iso3 = self._own_country(doc, actor) if actor.type != "person" else None
+            if iso3 is None:
+                if story is False:
+                    story = self._dateline_country(layout) or self._most_named_country(actors)
+                iso3 = story or None
+            if iso3 and iso3 in self.kb.countries:
+                actor.country = iso3
+
+    def _own_country(self, doc: Doc, actor: ActorRecord) -> str | None:
+        for start, end in actor.mentions:
+            span = doc.char_span(start, end, alignment_mode="expand")
+            if span is None:
+                continue
+            for token in span:
+                found = self.kb.country_by_demonym(token.text) if token.is_title else None
+                if found:
+                    return found
+            for child in span.root.children:
+                if child.dep_ == "appos":
+                    for token in child.subtree:
+                        iso3 = self._country_token(token)
+                        if iso3 and iso3 != "IGO":
+                            return iso3
+        return None
+
+    @staticmethod
+    def _most_named_country(actors: dict[str, ActorRecord]) -> str | None:
+        counts = Counter({a.country: len(a.mentions) for a in actors.values() if a.type == "country" and a.country})
+        return counts.most_common(1)[0][0] if counts else None
+
     # --- actors named by common nouns
     def _generic(self, doc: Doc, actors: dict[str, ActorRecord], layout) -> None:
         doc_ents = list(doc.ents)
@@ -292,13 +343,14 @@ class ActorResolver:
         previous: dict[str, str] = {}
         conflict = self._conflict_country(actors, doc)
         dateline = self._dateline_country(layout)
+        covered: set[int] = set()  # words of a phrase already read ("military government" is not also "government")
         for token in doc:
             entries = (
                 self._generic_first.get(token.lemma_.lower())
                 or self._generic_first.get(token.lower_)
                 or self._generic_first.get(_singular(token.lower_))
             )
-            if not entries or token.i in in_entity:
+            if not entries or token.i in in_entity or token.i in covered:
                 continue
             for phrase, generic in entries:
                 span = doc[token.i : token.i + len(phrase)]
@@ -338,6 +390,7 @@ class ActorResolver:
                 record.heads.discard(span.root.i)
                 record.heads.add(head.i)
                 previous[generic.name] = iso3
+                covered.update(range(span.start, span.end))
                 break
 
     def _modifier_country(self, span: Span) -> str | None:
