@@ -187,7 +187,7 @@ class EventCoder:
             place = layout.body_anatomy.dateline_place
             state.dateline_country = self.kb.country_of(place) or self.kb.capital_index.get(normalize(place)) or next(
                 (p.country for p in doc._.newsmon_places or () if normalize(p.name) == normalize(place)), None)
-        events: list[EventRecord] = []
+        events = state.events
         for sent in doc.sents:
             for token in sent:
                 if token.i in state.consumed:
@@ -330,7 +330,7 @@ class EventCoder:
             # down": what is condemned, praised or rejected is the target when no actor is named
             acted_on = _subject(trigger) if passive and not participle else obj
             if acted_on is not None and acted_on.pos_ == "NOUN" and "object" in rule.target:
-                target = state.phrase_target(acted_on)
+                target = state.phrase_target(acted_on, source)
         if rule.object_types is not None and obj is not None and not rule.is_noun:
             obj_actor = state.actor_in(obj)
             if obj_actor is None and event_type in _PLACE_TARGET_TYPES:
@@ -609,6 +609,7 @@ class _State:
         self._ents = {i: e for e in doc.ents for i in range(e.start, e.end)}
         self._article_country: str | None = None
         self.dateline_country: str | None = None
+        self.events: list[EventRecord] = []  # coded so far, in text order
 
     def actor_in(self, token: Token | None, *, persons_only: bool = False) -> ActorRecord | None:
         """The actor a token names, looking into its noun phrase ("the French Minister ... Jean-Marc Ayrault")."""
@@ -737,9 +738,11 @@ class _State:
             return self._location(" ".join(t.text for t in token.subtree if t.dep_ != "det" and t.i <= token.i) or token.text, country) if country else None
         return None
 
-    def phrase_target(self, token: Token) -> ActorRecord:
+    def phrase_target(self, token: Token, source: ActorRecord | None = None) -> ActorRecord:
         """An act or a thing as an event's target ("the ban", "the move"), with the country its own phrase
-        names ("Pyongyang's missile test"), if any: what an analyst reads as "condemned -> the ban"."""
+        names ("Pyongyang's missile test"), if any: what an analyst reads as "condemned -> the ban".
+        An act the story has just told ("Iranian authorities held the ambassador ...; Raab called the
+        arrest a violation") is its author's: the last event coded before it, by someone else."""
         authors = [c for c in token.children if c.dep_ == "poss"]
         authors += [g for acl in token.children if acl.dep_ == "acl" for by in acl.children
                     if by.dep_ in ("agent", "prep") and by.lower_ == "by" for g in by.children if g.dep_ == "pobj"]
@@ -747,9 +750,14 @@ class _State:
             actor = self.actor_in(node)
             if actor is not None:
                 return actor  # "rejected the proposal put forward by Colombia": Colombia's proposal
+        if token.lemma_.lower() in _DONE_ACTS and token.i not in self.consumed:
+            for event in reversed(self.events):
+                if event.source is not None and (source is None or event.source.id != source.id):
+                    return event.source
         words = [t for t in token.subtree if t.i <= token.i and t.dep_ not in ("det", "punct") and t.i >= token.i - 5]
         name = " ".join(t.text for t in words) or token.text
-        return ActorRecord(f"thing:{name.lower()}", name, "thing", self._country_near(token))
+        # a thing of no named author is the story's ("condemned the ban" in a story on the Taliban's ban)
+        return ActorRecord(f"thing:{name.lower()}", name, "thing", self._country_near(token) or self.article_country)
 
     def _sentence_country(self, token: Token) -> str | None:
         for node in token.sent:
@@ -773,6 +781,11 @@ class _State:
             return None
         return found.date
 
+
+# nouns that name an act someone did: as the target of a condemnation, the act stands for its author
+_DONE_ACTS = frozenset({"arrest", "detention", "test", "launch", "attack", "strike", "airstrike", "raid", "bombing",
+                        "killing", "kidnapping", "abduction", "execution", "invasion", "offensive", "assault",
+                        "shelling", "seizure", "crackdown", "incursion", "expulsion", "provocation", "takeover"})
 
 _LIGHT_VERBS = frozenset({"carry", "launch", "conduct", "stage", "mount", "make", "hold", "announce", "approve", "pledge",
                           "unveil", "provide", "send", "deliver", "give", "offer", "issue", "impose", "begin", "start",
