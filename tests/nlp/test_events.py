@@ -197,3 +197,16 @@ def test_a_condemned_act_in_a_reported_clause_is_still_an_event(extract_text):
     enriched = extract_text("Turkey said the Israeli strikes that killed 20 civilians in Gaza were a war crime.")
     kinds = sorted((e.type, countries(e)) for e in enriched.events)
     assert kinds == [("ACCUSE", ("TUR", "ISR")), ("ASSAULT", ("ISR", "PSE"))]
+
+
+def test_a_missile_fired_into_the_sea_is_a_show_of_force_not_an_attack_on_the_sea(extract_text):
+    event = only_event(extract_text("Iran launched a cruise missile toward the Gulf of Oman on Friday."))
+    assert (event.type, event.cameo, event.target) == ("MOBILIZE", "150", None)
+
+
+def test_people_handed_over_or_abducted_are_the_target(extract_text):
+    handed = only_event(extract_text("Azerbaijan handed over the bodies of 14 Armenian soldiers on Monday."))
+    assert handed.cameo == "084" and handed.target is not None and handed.target.country == "ARM"
+    claimed = [e for e in extract_text("Islamic State claimed the abduction of dozens of farmers near Mosul.").events
+               if e.cameo == "181"]
+    assert claimed and claimed[0].target is not None and claimed[0].target.country == "IRQ"

@@ -717,6 +717,8 @@ class _State:
                 return found
         if people_only and not (lemma in _PEOPLE_NOUNS or token.lower_ in _PEOPLE_NOUNS):
             return None
+        if _open_water(token):
+            return None  # "launched a missile toward the East Sea": a launch, not an attack on the sea
         for node in [token, *(c for c in token.children if c.dep_ in ("compound", "appos"))]:
             place = self.places.get(node.i)
             if place is not None:
@@ -790,6 +792,15 @@ _DONE_ACTS = frozenset({"arrest", "detention", "test", "launch", "attack", "stri
 _LIGHT_VERBS = frozenset({"carry", "launch", "conduct", "stage", "mount", "make", "hold", "announce", "approve", "pledge",
                           "unveil", "provide", "send", "deliver", "give", "offer", "issue", "impose", "begin", "start",
                           "order", "claim", "open", "lodge", "file", "sign", "reach", "step"})
+
+
+_WATERS = frozenset({"sea", "ocean", "gulf", "bay", "strait", "straits", "waters", "channel"})
+
+
+def _open_water(token: Token) -> bool:
+    """A sea or an ocean ("the East Sea", "the Sea of Japan", "Japanese waters"): nobody's to attack."""
+    words = [token.lower_] + [c.lower_ for c in token.children if c.dep_ in ("compound",)]
+    return any(w in _WATERS for w in words)
 
 
 def _light_verb(noun: Token) -> Token | None:
