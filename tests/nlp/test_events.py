@@ -210,3 +210,10 @@ def test_people_handed_over_or_abducted_are_the_target(extract_text):
     claimed = [e for e in extract_text("Islamic State claimed the abduction of dozens of farmers near Mosul.").events
                if e.cameo == "181"]
     assert claimed and claimed[0].target is not None and claimed[0].target.country == "IRQ"
+
+
+def test_an_attacks_toll_is_that_attack_not_a_second_one(extract_text):
+    verb = extract_text("Russian missiles struck a power plant in Dnipro on Sunday, killing four workers and wounding nine.")
+    assert [e.type for e in verb.events] == ["ASSAULT"], [(e.cameo, e.trigger) for e in verb.events]
+    noun = extract_text("An Israeli air strike on a school in Khan Younis killed 11 people on Monday.")
+    assert [e.type for e in noun.events] == ["ASSAULT"], [(e.cameo, e.trigger) for e in noun.events]

@@ -388,6 +388,10 @@ class EventCoder:
             # "sent aid": the verb's event, not a second one from its object noun; but what is condemned,
             # demanded or rejected ("condemned the RSF's takeover of El Fasher") is an event of its own
             state.consumed.add(obj.i)
+        if event_type == "ASSAULT":
+            # "hit a market, killing 12", "air strikes on Idlib killed 21": the deaths are this attack's toll,
+            # not a second attack (the coders of real wire copy code one)
+            state.consumed.update(t.i for t in _consequences(trigger))
         everyone: list[ActorRecord] = []
         if (rule.reciprocal or event_type in RECIPROCAL_TYPES) and len(parties) > 2:
             everyone = list(parties)[:MAX_PARTIES]  # "Russia, Turkey and Iran met": one event, every party
@@ -792,6 +796,20 @@ _DONE_ACTS = frozenset({"arrest", "detention", "test", "launch", "attack", "stri
 _LIGHT_VERBS = frozenset({"carry", "launch", "conduct", "stage", "mount", "make", "hold", "announce", "approve", "pledge",
                           "unveil", "provide", "send", "deliver", "give", "offer", "issue", "impose", "begin", "start",
                           "order", "claim", "open", "lodge", "file", "sign", "reach", "step"})
+
+
+_TOLL_VERBS = frozenset({"kill", "wound", "injure", "hurt", "maim", "leave"})
+
+
+def _consequences(trigger: Token) -> list[Token]:
+    """The verbs that tell an attack's toll: its participles ("hit the market, killing 12 and wounding 18")
+    and, for an attack named by a noun, the verb it is the subject of ("the strike killed 21")."""
+    found = [c for c in trigger.children if c.dep_ in ("advcl", "xcomp", "conj") and c.tag_ == "VBG"
+             and c.lemma_.lower() in _TOLL_VERBS]
+    found += [g for c in found for g in c.conjuncts if g.lemma_.lower() in _TOLL_VERBS]
+    if trigger.pos_ in ("NOUN", "PROPN") and trigger.dep_ in ("nsubj", "nsubjpass") and trigger.head.lemma_.lower() in _TOLL_VERBS:
+        found.append(trigger.head)
+    return found
 
 
 _WATERS = frozenset({"sea", "ocean", "gulf", "bay", "strait", "straits", "waters", "channel"})
