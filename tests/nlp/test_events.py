@@ -217,3 +217,10 @@ def test_an_attacks_toll_is_that_attack_not_a_second_one(extract_text):
     assert [e.type for e in verb.events] == ["ASSAULT"], [(e.cameo, e.trigger) for e in verb.events]
     noun = extract_text("An Israeli air strike on a school in Khan Younis killed 11 people on Monday.")
     assert [e.type for e in noun.events] == ["ASSAULT"], [(e.cameo, e.trigger) for e in noun.events]
+
+
+def test_a_passive_with_an_agent_and_no_actor_subject_keeps_its_agent(extract_text):
+    enriched = extract_text("Armenia and Azerbaijan held four rounds of border talks last year, two of them mediated by Kazakhstan.")
+    mediations = [e for e in enriched.events if e.cameo == "045"]
+    assert mediations and mediations[0].source is not None and mediations[0].source.country == "KAZ", [
+        (e.cameo, e.source) for e in enriched.events]

@@ -288,15 +288,15 @@ class EventCoder:
                     if actor is not None and actor not in parties:
                         parties.append(actor)
         # "the 33 Russian citizens detained in Belarus": a passive participle on the noun it is done to
-        participle = (not rule.is_noun and trigger.dep_ == "acl" and trigger.tag_ == "VBN"
-                      and trigger.head.pos_ in ("NOUN", "PROPN"))
-        passive = not rule.is_noun and (participle or any(c.dep_ == "nsubjpass" for c in children))
+        # ("many of them mediated by the UAE": a participle on a pronoun or quantity has its agent, no target)
+        participle = not rule.is_noun and trigger.dep_ == "acl" and trigger.tag_ == "VBN"
+        passive = not rule.is_noun and (participle or any(c.dep_ in ("nsubjpass", "agent") for c in children))
         target: ActorRecord | None = None
         agentless = False
         if passive:
             agent = next((c for c in children if c.dep_ == "agent"), None)
             agent_actor = state.actor_in(next((g for g in agent.children if g.dep_ == "pobj"), None)) if agent else None
-            if participle:
+            if participle and trigger.head.pos_ in ("NOUN", "PROPN"):
                 target = state.actor_in(trigger.head)
                 if target is None and event_type in _PLACE_TARGET_TYPES:
                     target = state.target_in(trigger.head)
