@@ -27,6 +27,8 @@ _DATELINE = re.compile(
 _DATELINE_TITLECASE = re.compile(
     r"^(?P<place>[A-Z][a-z]+(?:[ \-][A-Z][a-z]+){0,2})\s*\((?P<agency>[A-Za-z][\w&.\- ]{0,30})\)\s*(?P<dash>[\-\u2013\u2014]+|:)\s+"
 )
+# "(Reuters) - ...": the agency alone, its place left out
+_DATELINE_AGENCY_ONLY = re.compile(r"^\((?P<agency>[A-Z][\w&.\- ]{0,30})\)\s*(?P<dash>[\-\u2013\u2014]+|:)\s+")
 _DATELINE_DATED = re.compile(
     r"^(?P<place>[A-Z][A-Z.'\-]*(?:[ /][A-Z][A-Z.'\-]*){0,3})"
     r"(?:\s*,\s*(?P<country>[A-Z][\w.]*(?:\s+[A-Z][\w.]*){0,3}))?\s+(?P<date>\d{4}-\d{2}-\d{2})\s*$"
@@ -222,8 +224,16 @@ class Anatomist:
                 entities.append(FieldEntity(s + m.start("place"), s + m.end("place"), "GPE", "dateline_place"))
                 if m.group("agency"):
                     dateline_agency = m.group("agency").strip()
-                    entities.append(FieldEntity(s + m.start("agency"), s + m.end("agency"), "ORG", "agency"))
+                    if _a_name(dateline_agency):
+                        entities.append(FieldEntity(s + m.start("agency"), s + m.end("agency"), "ORG", "agency"))
                 masked.append((s, s + m.end(), "dateline"))
+                break
+            alone = _DATELINE_AGENCY_ONLY.match(line)
+            if alone:
+                dateline_agency = alone.group("agency").strip()
+                if _a_name(dateline_agency):
+                    entities.append(FieldEntity(s + alone.start("agency"), s + alone.end("agency"), "ORG", "agency"))
+                masked.append((s, s + alone.end(), "dateline"))
                 break
             if len(line) > 200:
                 break  # a paragraph of prose: any dateline would have come before it
@@ -383,3 +393,9 @@ class Anatomist:
         if len(new) != len(old):
             return  # a case change that changes length (rare Unicode) would shift offsets
         chars[start : start + len(new)] = list(new)
+
+
+def _a_name(agency: str) -> bool:
+    """An agency credited by its name ("Reuters", "Example Wire"), not a description in lower case
+    ("newsmon demo"): only a name is an entity."""
+    return any(word[:1].isupper() for word in agency.split())
