@@ -52,6 +52,10 @@ _REPLACEABLE_BY_PERSON = frozenset({"ORG", "PERSON", "GPE", "NORP", "FAC", "LOC"
 _ALL_NAME_LABELS = _NAME_LABELS | {"WORK_OF_ART", "PRODUCT", "EVENT", "LAW", "LANGUAGE"}
 # Labels the model gives places it does not recognise as such, and the words that say "place".
 _MISTAKEN_FOR_PLACE = frozenset({"PERSON", "ORG", "NORP"})
+_FAMILY_NAME_FIRST = frozenset({"CHN", "TWN", "HKG", "MAC", "KOR", "PRK", "VNM"})
+_SQUARE_WORDS = frozenset({"place", "plaza", "piazza", "praça", "praca", "plac", "platz"})
+_NATURAL_FEATURES = frozenset({"shelf", "glacier", "river", "lake", "mountains", "mountain", "peninsula", "desert",
+                               "valley", "plateau", "strait", "gulf", "bay", "sea", "ocean", "island", "islands", "delta"})
 _LOCATIVE = frozenset({"in", "near", "at", "outside", "around", "from", "across", "towards", "toward", "into",
                        "inside", "throughout", "via", "through", "within", "between"})
 _PLACE_NOUNS = frozenset({"province", "provinces", "region", "regions", "state", "states", "city", "town", "towns",
@@ -138,8 +142,10 @@ class EntityResolver:
     """Corrects ``doc.ents`` with the knowledge base; see the module docstring."""
 
     def __init__(self, nlp: Language, kb: KnowledgeBase, is_place: Callable[[str], bool] | None = None,
-                 is_big_city: Callable[[str], bool] | None = None, people: PersonNames | None = None):
+                 is_big_city: Callable[[str], bool] | None = None, people: PersonNames | None = None,
+                 misread_place: Callable[[str, int], bool] | None = None):
         self.kb = kb
+        self.misread_place = misread_place or (lambda text, words: False)
         self.people = people
         self.is_place = is_place or (lambda text: False)
         self.is_big_city = is_big_city or (lambda text: False)
@@ -182,11 +188,13 @@ class EntityResolver:
         protected = {(s.start, s.end) for s in kb_spans}
         ents = self._not_titles(doc, ents, protected)
         ents = self._places_in_context(doc, ents, protected)
+        ents = [self._misread_place(e, protected) for e in ents]
         ents = [self._facility(e, protected) for e in ents]
         ents += self._untagged_cities(doc, ents)
         if self.people is not None:
             ents = self.people(doc, ents, protected)
         ents = self._propagate_surnames(doc, ents, protected)
+        ents = self._propagate_places(ents, protected)
         ents = [self._not_a_date(e) for e in ents]
         doc.ents = filter_spans(ents)
         return doc
@@ -296,10 +304,23 @@ class EntityResolver:
             return True  # "in Kharkiv's ...": a person is not "in" a sentence like that
         return False
 
+    def _misread_place(self, ent: Span, protected: set[tuple[int, int]]) -> Span:
+        """An "organisation" the gazetteer knows as a place and the knowledge base not as a body ("Idlib",
+        "El Fasher", "Crete"): the actors step already leaves it out; its label says place too."""
+        if ent.label_ != "ORG" or (ent.start, ent.end) in protected or self.kb.known(ent.text):
+            return ent
+        if not self.misread_place(ent.text, len(ent)):
+            return ent
+        return Span(ent.doc, ent.start, ent.end, label="GPE")
+
     def _facility(self, ent: Span, protected: set[tuple[int, int]]) -> Span:
         """ "the SYL Hotel", "Aden Adde International Airport": a building the model called an organisation."""
-        if ent.label_ == "ORG" and (ent.start, ent.end) not in protected and len(ent) >= 2 and ent[-1].lower_ in _FACILITY_NOUNS:
-            return Span(ent.doc, ent.start, ent.end, label="FAC")
+        if ent.label_ != "ORG" or (ent.start, ent.end) in protected or len(ent) < 2:
+            return ent
+        if ent[-1].lower_ in _FACILITY_NOUNS or (ent[0].lower_ in _SQUARE_WORDS and ent[1].lower_ in ("de", "del", "della", "do", "da", "of")):
+            return Span(ent.doc, ent.start, ent.end, label="FAC")  # also "Place de la Nation", "Plaza de Mayo"
+        if ent[-1].lower_ in _NATURAL_FEATURES:
+            return Span(ent.doc, ent.start, ent.end, label="LOC")  # "Dotson Ice Shelf", "Kushiyara River"
         return ent
 
     def _not_titles(self, doc: Doc, ents: list[Span], protected: set[tuple[int, int]]) -> list[Span]:
@@ -357,6 +378,9 @@ class EntityResolver:
             if e.label_ == "PERSON" and len(e) >= 2 and all(t.is_alpha or t.text in ("-", ".") or t.text.endswith(".") for t in e)
             and e[-1].is_title and len(e[-1].text) > 2 and self.kb.country_of(e[-1].text) is None
         }
+        # a listed Chinese, Korean or Vietnamese name's family name comes first ("Wang Yi" ... "Wang said")
+        surnames |= {e[0].text for e in ents if e.label_ == "PERSON" and len(e) == 2 and e[0].is_title
+                     and any(k.type == "person" and k.country in _FAMILY_NAME_FIRST for k in self.kb.known(e.text))}
         if not surnames:
             return ents
         in_person = {i for e in ents if e.label_ == "PERSON" for i in range(e.start, e.end)}
@@ -373,8 +397,23 @@ class EntityResolver:
             result.append(Span(doc, token.i, token.i + 1, label="PERSON"))
         return result
 
+    def _propagate_places(self, ents: list[Span], protected: set[tuple[int, int]]) -> list[Span]:
+        """A name the article once uses as a place ("the coastal town of Kyaukphyu") is that place where
+        the model called it a person or a people ("Kyaukphyu is home to a port")."""
+        places = {e.text for e in ents if e.label_ in ("GPE", "LOC")}
+        if not places:
+            return ents
+        return [Span(e.doc, e.start, e.end, label="GPE")
+                if e.label_ in _MISTAKEN_FOR_PLACE and e.text in places and (e.start, e.end) not in protected
+                and not self.kb.known(e.text) else e for e in ents]
+
     def _trim(self, doc: Doc, ent: Span) -> Span | None:
         start, end = ent.start, ent.end
+        if ent.label_ == "PERSON" and ent[0].is_sent_start and not self.kb.known(ent.text):
+            if len(ent) == 1 and ent[0].pos_ == "NOUN":
+                return None  # "Turnout was 58 percent": a common noun the tagger reads as one, capitalised
+            if len(ent) > 1 and self.kb.country_by_name(doc[start + 1 : end].text) is not None:
+                return Span(doc, start + 1, end, label="GPE")  # "Hosts Morocco reached the final"
         if ent.label_ == "PERSON":
             while end - start > 1 and (
                 doc[start].lower_ in self.kb.title_words
@@ -404,6 +443,14 @@ class EntityResolver:
         """Place and person names do not run across a comma ("Grace Road , Leicestershire") or "at";
         places not across "and" when both sides are places ("Kyiv and Chernihiv"); and a country's
         possessive starts a new name ("Iran's Revolutionary Guards")."""
+        paren = next((t.i for t in ent[1:-1] if t.text == "("), None)
+        if paren is not None:
+            # "Office of Foreign Assets Control (OFAC": the name, and its abbreviation on its own
+            inner_end = next((t.i for t in doc[paren + 1 : ent.end] if t.text == ")"), ent.end)
+            pieces = [Span(doc, ent.start, paren, label=ent.label_)]
+            if inner_end > paren + 1:
+                pieces.append(Span(doc, paren + 1, inner_end, label=ent.label_))
+            return [q for piece in pieces for q in self._split(doc, piece)]
         possessive = next((t.i for t in ent[1:-1] if t.tag_ == "POS"), None)
         if possessive is not None and self.kb.country_by_name(doc[ent.start:possessive].text) is not None:
             return [Span(doc, ent.start, possessive, label="GPE"),
@@ -465,7 +512,7 @@ def make_entity_resolver(nlp: Language, name: str, knowledge_dir: str | None) ->
     titles = [variant for title in kb.titles for variant in title.variants]
     people = PersonNames(given_names(), ambiguous_words(nlp), titles, is_known,
                          lambda word: kb.country_of(word) is not None, is_major_place)
-    return EntityResolver(nlp, kb, is_place, is_big_city, people)
+    return EntityResolver(nlp, kb, is_place, is_big_city, people, gazetteer.misread_as_organisation)
 
 
 def _fold(text: str) -> str:
