@@ -63,3 +63,15 @@ def test_a_military_government_is_one_actor_not_also_a_government(extract_text):
     enriched = extract_text("Guinea's military government dissolved the electoral commission on Friday.", title="Guinea")
     generic = [a.name for a in enriched.actors if a.type == "organization"]
     assert generic == ["Guinean military"], generic
+
+
+def test_a_condemned_act_is_an_act_of_that_kind_told_just_before_not_the_last_anyone_did(extract_text):
+    enriched = extract_text("Macron met Scholz in Berlin on Monday. Iran condemned the attack on its embassy in Kabul.")
+    condemnation = next(e for e in enriched.events if e.cameo.startswith("11"))
+    assert condemnation.target is None or condemnation.target.country not in ("FRA", "DEU"), condemnation.target
+
+
+def test_no_story_country_guess_in_a_story_of_two_countries(extract_text):
+    enriched = extract_text("Russian drones hit Kharkiv overnight, Ukraine said, and spokesman Tomas Lindqvist of the "
+                            "Nordic Aid Council said supplies were short.")
+    assert {a.country for a in enriched.actors if a.name == "Tomas Lindqvist"} in ({None}, set())

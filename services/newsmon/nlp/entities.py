@@ -99,11 +99,11 @@ def _whole_words(doc: Doc, start: int, end: int) -> bool:
 def _by_line(ent: Span) -> list[Span]:
     """The pieces of an entity on each line: a name never runs across a line break (the model reads a
     headline "Burkina Faso" and the first words of the body as one organisation)."""
-    if not any(t.is_space for t in ent):
+    if not any(t.is_space and "\n" in t.text for t in ent):
         return [ent]
     pieces, start = [], ent.start
     for token in ent:
-        if token.is_space:
+        if token.is_space and "\n" in token.text:
             if token.i > start:
                 pieces.append(Span(ent.doc, start, token.i, label=ent.label_))
             start = token.i + 1

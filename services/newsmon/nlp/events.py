@@ -756,14 +756,25 @@ class _State:
             actor = self.actor_in(node)
             if actor is not None:
                 return actor  # "rejected the proposal put forward by Colombia": Colombia's proposal
-        if token.lemma_.lower() in _DONE_ACTS and token.i not in self.consumed:
+        kinds = _DONE_ACTS.get(token.lemma_.lower())
+        if kinds and token.i not in self.consumed:
+            # only an act of that kind, told in this sentence or the one before ("detained ... condemned the
+            # arrest"), not whoever acted last anywhere in the article
+            sent = token.sent
+            since = sent.start_char if sent.start == 0 else self.doc[sent.start - 1].sent.start_char
             for event in reversed(self.events):
-                if event.source is not None and (source is None or event.source.id != source.id):
+                if event.trigger_span[0] < since:
+                    break
+                if event.type in kinds and event.source is not None and (source is None or event.source.id != source.id):
                     return event.source
         words = [t for t in token.subtree if t.i <= token.i and t.dep_ not in ("det", "punct") and t.i >= token.i - 5]
         name = " ".join(t.text for t in words) or token.text
-        # a thing of no named author is the story's ("condemned the ban" in a story on the Taliban's ban)
-        return ActorRecord(f"thing:{name.lower()}", name, "thing", self._country_near(token) or self.article_country)
+        # a thing of no named author is the story's ("condemned the ban" in a story on the Taliban's ban),
+        # unless the story's country is the speaker's own ("Lithuania rejected the move": not its own move)
+        country = self._country_near(token) or self.article_country
+        if country is not None and source is not None and country == source.country and self._country_near(token) is None:
+            country = None
+        return ActorRecord(f"thing:{name.lower()}", name, "thing", country)
 
     def _sentence_country(self, token: Token) -> str | None:
         for node in token.sent:
@@ -789,9 +800,15 @@ class _State:
 
 
 # nouns that name an act someone did: as the target of a condemnation, the act stands for its author
-_DONE_ACTS = frozenset({"arrest", "detention", "test", "launch", "attack", "strike", "airstrike", "raid", "bombing",
-                        "killing", "kidnapping", "abduction", "execution", "invasion", "offensive", "assault",
-                        "shelling", "seizure", "crackdown", "incursion", "expulsion", "provocation", "takeover"})
+_VIOLENCE = frozenset({"ASSAULT"})
+_FORCE = frozenset({"COERCE", "ASSAULT"})
+_DONE_ACTS: dict[str, frozenset[str]] = {
+    **dict.fromkeys(("attack", "strike", "airstrike", "raid", "bombing", "killing", "kidnapping", "abduction",
+                     "execution", "invasion", "offensive", "assault", "shelling", "incursion"), _VIOLENCE),
+    **dict.fromkeys(("arrest", "detention", "crackdown", "seizure", "takeover"), _FORCE),
+    **dict.fromkeys(("test", "launch"), frozenset({"MOBILIZE", "ASSAULT"})),
+    "expulsion": frozenset({"SANCTION", "COERCE"}),
+}
 
 _LIGHT_VERBS = frozenset({"carry", "launch", "conduct", "stage", "mount", "make", "hold", "announce", "approve", "pledge",
                           "unveil", "provide", "send", "deliver", "give", "offer", "issue", "impose", "begin", "start",
@@ -817,8 +834,7 @@ _WATERS = frozenset({"sea", "ocean", "gulf", "bay", "strait", "straits", "waters
 
 def _open_water(token: Token) -> bool:
     """A sea or an ocean ("the East Sea", "the Sea of Japan", "Japanese waters"): nobody's to attack."""
-    words = [token.lower_] + [c.lower_ for c in token.children if c.dep_ in ("compound",)]
-    return any(w in _WATERS for w in words)
+    return token.lower_ in _WATERS  # the head noun only: "Gulf states", "Red Sea shipping" are not water
 
 
 def _light_verb(noun: Token) -> Token | None:
