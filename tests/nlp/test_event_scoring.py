@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from newsmon.nlp.evaluation import _with_context, eval_data_dir, read_wire, wire_split
 from newsmon.nlp.event_scoring import CodedEvent, EventQuality, align, dyad_agrees, gold_event
 
@@ -56,12 +58,17 @@ def test_context_becomes_a_dateline_a_previous_sentence_or_a_headline():
     assert _with_context("DR Congo", "Kinshasa branded the claim a declaration of war.") == ("DR Congo", "Kinshasa branded the claim a declaration of war.", 0)
 
 
-def test_the_wire_split_is_stable_and_a_third_is_held_out():
+def test_the_wire_test_split_is_written_in_the_data_and_holds_other_stories():
     path = eval_data_dir() / "events" / "wire-sentences.jsonl"
     records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-    test = [r for r in records if wire_split(r["id"]) == "test"]
-    assert 0.25 < len(test) / len(records) < 0.42
-    assert wire_split("wire-0001") == wire_split("wire-0001")
+    test = [r for r in records if wire_split(r) == "test"]
+    assert all(r["split"] in ("dev", "test") for r in records)
+    assert len(test) >= 90 and len(records) - len(test) >= 150
+    dev_stories = {r["source_url"] for r in records if wire_split(r) == "dev"}
+    assert not dev_stories & {r["source_url"] for r in test}  # no story is tuned on and tested
+    assert len({r["id"] for r in records}) == len(records)
+    with pytest.raises(ValueError, match="split"):
+        wire_split({"id": "x", "split": "train"})
     dev = read_wire(path, ["dev"])
     assert len(dev) == len(records) - len(test) and all(d.subset == "dev" for d in dev)
     assert all(d.body[d.text_start:] in {r["text"] for r in records} for d in dev)
