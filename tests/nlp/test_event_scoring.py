@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from newsmon.nlp.evaluation import _with_context, eval_data_dir, read_wire, wire_split
+from newsmon.nlp.evaluation import EvalDataError, _with_context, eval_data_dir, read_wire, wire_split
 from newsmon.nlp.event_scoring import CodedEvent, EventQuality, align, dyad_agrees, gold_event
 
 
@@ -67,7 +67,7 @@ def test_the_wire_test_split_is_written_in_the_data_and_holds_other_stories():
     dev_stories = {r["source_url"] for r in records if wire_split(r) == "dev"}
     assert not dev_stories & {r["source_url"] for r in test}  # no story is tuned on and tested
     assert len({r["id"] for r in records}) == len(records)
-    with pytest.raises(ValueError, match="split"):
+    with pytest.raises(EvalDataError, match="split"):
         wire_split({"id": "x", "split": "train"})
     dev = read_wire(path, ["dev"])
     assert len(dev) == len(records) - len(test) and all(d.subset == "dev" for d in dev)

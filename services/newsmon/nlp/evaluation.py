@@ -249,7 +249,7 @@ def wire_split(record: dict[str, Any]) -> str:
     from stories the tuning never saw (round 1 went to ``dev`` this way; docs/extraction.md)."""
     split = record.get("split", "dev")
     if split not in ("dev", "test"):
-        raise ValueError(f"wire record {record.get('id')} has split {split!r}; write \"dev\" or \"test\"")
+        raise EvalDataError(f"wire record {record.get('id')} has split {split!r}; write \"dev\" or \"test\" in its split field")
     return split
 
 
