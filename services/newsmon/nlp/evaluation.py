@@ -9,7 +9,7 @@ Development data (described in ``newsmon/data/eval/README.md`` and docs/extracti
   at evaluation time;
 - ``plover``: the PLOVER gold-standard records (``plover/gsr.jsonl``, the CAMEO manual's examples coded
   in PLOVER; never PETRARCH2's validation records);
-- ``wire``: sentences paraphrased from real wire coverage and coded in CAMEO and PLOVER by a helper
+- ``wire``: sentences paraphrased from real wire coverage and coded in CAMEO and PLOVER by helpers
   who never saw newsmon's patterns (``events/wire-sentences.jsonl``), each record marked ``dev`` (for
   tuning) or ``test`` (sentences from other stories, scored when a change is done); scored in
   detail by :mod:`newsmon.nlp.event_scoring`;
