@@ -74,6 +74,10 @@ _PLAIN_PLACE_NOUNS = frozenset({"province", "region", "city", "town", "district"
 # Labels a place name can get from the model after "in", "near"...: a person after "in" is rare, an
 # organisation is not ("in NATO"), so only PERSON is taken for a place there without the gazetteer.
 _LOCATIVE_STRONG = frozenset({"in", "near", "outside", "around", "towards", "toward", "into", "inside", "throughout"})
+# Nouns of an attack whose "on" names where it fell when the gazetteer knows the name ("a drone attack on
+# Kharkiv"); a person or a group attacked is named the same way, so only a name the gazetteer knows moves.
+_STRIKE_NOUNS = frozenset({"attack", "strike", "airstrike", "raid", "assault", "offensive", "bombardment", "shelling",
+                           "bombing", "barrage", "salvo", "onslaught", "push", "advance", "march"})
 # Verbs whose object is a place when the gazetteer knows the name: "after seizing Goma", "shelled Kharkiv".
 # Not "attack" or "hit" (people and organisations are attacked too) nor "visit" or "leave" (Jackson, Obama).
 _PLACE_OBJECT_VERBS = frozenset({"seize", "capture", "control", "enter", "shell", "bombard", "besiege", "encircle",
@@ -357,6 +361,9 @@ class EntityResolver:
         after = doc[ent.end] if ent.end < len(doc) else None
         if before is not None and before.lower_ in _LOCATIVE:
             return True
+        if (before is not None and before.lower_ in ("on", "against") and before.head.pos_ == "NOUN"
+                and before.head.lemma_.lower() in _STRIKE_NOUNS):
+            return True  # "a drone attack on Kharkiv", "air strikes on Idlib"
         if before is not None and before.lower_ == "of" and ent.start > 1 and doc[ent.start - 2].lower_ in _PLACE_NOUNS:
             return True  # "the city of Nottingham", "north of Goma"
         if after is not None and after.is_lower and after.lower_ in _PLACE_NOUNS:

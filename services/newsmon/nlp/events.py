@@ -41,6 +41,16 @@ REPORTING_VERBS = frozenset({"say", "tell", "add", "announce", "report", "state"
 LOCATIVE = frozenset({"in", "at", "near", "inside", "outside", "around", "across", "into", "to", "from"})
 TEMPORAL = frozenset({"on", "in", "at", "for", "since", "until", "during", "by", "from", "before", "after", "of"})
 _RELATIVE_PRONOUNS = frozenset({"who", "which", "that", "whom"})
+# a reported clause's pronoun subject and the kinds of actor it can stand for ("it" is not a person)
+_PRONOUN_TYPES: dict[str, frozenset[str]] = {
+    "it": frozenset({"country", "organization", "igo", "group"}),
+    "they": frozenset({"country", "organization", "igo", "group", "person"}),
+    "we": frozenset({"country", "organization", "igo", "group", "person"}),
+    "he": frozenset({"person"}), "she": frozenset({"person"}),
+}
+_SUBJECT_PRONOUNS = frozenset(_PRONOUN_TYPES)
+# verbs that report an act of their subject's own ("said it had", "claimed it carried out", "admitted they")
+_CLAIMING_VERBS = REPORTING_VERBS | {"claim", "admit", "acknowledge", "insist", "boast"}  # not "deny"
 # Nouns whose country modifier names a topic or a place, not an actor ("the Yemen crisis", "Yemen peace talks").
 _THINGS = frozenset({"crisis", "war", "conflict", "talk", "talks", "process", "issue", "question", "problem", "situation",
                      "border", "city", "town", "capital", "region", "economy", "market", "policy", "election", "case"})
@@ -83,6 +93,7 @@ _QUANTITIES = frozenset({"hundred", "hundreds", "dozen", "dozens", "thousand", "
                          "group", "some", "many", "most", "several", "body", "remains", "million", "millions"})
 # Events whose target may be an act or a thing rather than an actor ("condemned the ban", "rejected the plan").
 _ACT_TARGET_TYPES = frozenset({"ACCUSE", "REJECT", "SUPPORT"})
+_MISSION_NOUNS = frozenset({"embassy", "consulate", "legation", "chancery"})
 # Acts coded without their author when the passive leaves it out.
 _AGENTLESS = frozenset({"arrest", "detain", "jail", "imprison", "abduct", "kidnap", "deport", "expel", "round", "seize"})
 # Prepositions after which a gerund is the clause subject's own act ("hit back by closing its airspace").
@@ -341,6 +352,13 @@ class EventCoder:
             return None
         if rule.require_both and target is None:
             return None
+        if (cameo.startswith("084") and source is not None and target is not None and target.id.startswith("civilians:")
+                and target.country == source.country):
+            # "Kyiv handed over 55 prisoners", "Russia and Ukraine each released 175 prisoners": the captives
+            # one side frees are the other side's, not its own
+            other = parties[1] if len(parties) > 1 and parties[1].country != source.country else state.other_country(trigger, source.country)
+            if other is not None:
+                target = other
         if target is not None and source is not None and target.id == source.id:
             target = None
         if source is None and target is None:
@@ -373,6 +391,15 @@ class EventCoder:
             place = next((p for p in state.places.values() if p.name == target.name), None)
             if place is not None or any(e.text == target.name and e.label_ in ("GPE", "LOC", "FAC") for e in trigger.doc.ents):
                 location_name = target.name
+        if event_type in _FORCE and place is not None and place.country and (
+                target is None or (target.type == "location" and target.country is None)):
+            # "drone strikes on the outskirts of Kharkiv", "shot dead 14 civilians trying to flee El Fasher"
+            # when the parse loses the object: force used at a place is used against that place's country
+            target = state.located_target(target.name if target is not None else place.name, place.country)
+        elif event_type in _FORCE and target is None:
+            nearest = state.nearest_place(trigger)
+            if nearest is not None:
+                target = state.located_target(nearest.name, nearest.country)  # type: ignore[arg-type]
         if (rule.type == "ACCUSE" or event_type == "ACCUSE") and rule.predicate is None:
             # what someone is accused of is an allegation, not an event; what a speaker calls an act
             # ("said the strikes that killed 20 were a war crime") leaves the act an event
@@ -424,7 +451,31 @@ class EventCoder:
             actor = state.actor_in(token)
             if actor is not None and actor not in parties:
                 parties.append(actor)
+        if not parties and subject.lower_ in _SUBJECT_PRONOUNS:
+            parties = self._speaker_parties(trigger, subject.lower_, state)
         return parties
+
+    def _speaker_parties(self, trigger: Token, pronoun: str, state: _State) -> list[ActorRecord]:
+        """Who "it", "they" or "he" is in a reported clause: the speaker of the verb that reports it
+        ("Hezbollah said it had fired rockets", "Russia and Ukraine said they had each released 175
+        prisoners"). Wire copy tells most acts this way; the speaker is the one who acted, as the
+        coders of real wire copy read it. A pronoun that does not fit the speaker (a person for "it",
+        a country for "he") stays unresolved."""
+        node = trigger
+        for _ in range(3):
+            if node.dep_ not in ("ccomp", "conj", "xcomp") or node.head is node:
+                return []
+            node = node.head
+            if node.lemma_.lower() in _CLAIMING_VERBS and node.pos_ in ("VERB", "AUX"):
+                break
+        else:
+            return []
+        speaker = next((c for c in node.children if c.dep_ == "nsubj"), None)
+        if speaker is None or speaker.lower_ in _SUBJECT_PRONOUNS:
+            return []
+        found = self._subject_parties(node, state)
+        allowed = _PRONOUN_TYPES[pronoun]
+        return [a for a in found if a.type in allowed]
 
     def _noun_parties(self, trigger: Token, sources: Iterable[str], state: _State) -> list[ActorRecord]:
         parties: list[ActorRecord] = []
@@ -501,7 +552,8 @@ class EventCoder:
                             candidates.extend(g for g in child.children if g.dep_ == "pobj")
             for candidate in candidates:
                 for token in [candidate] + list(candidate.conjuncts):
-                    actor = state.actor_in(token) or state.capital_in(token) or state.pronoun_in(token, source)
+                    actor = (state.actor_in(token) or state.capital_in(token) or state.pronoun_in(token, source)
+                             or state.embassy_in(token))
                     if actor is not None and (source is None or actor.id != source.id):
                         return actor
         return None
@@ -662,11 +714,38 @@ class _State:
         iso3 = self.kb.capital_index.get(normalize(ent.text))
         if iso3 is None or iso3 not in self.kb.countries:
             return None
-        country = self.kb.countries[iso3]
+        return self.country_actor(iso3)
+
+    def embassy_in(self, token: Token) -> ActorRecord | None:
+        """An embassy stands for the country it represents: "threw stones at the U.S. Embassy", "the Israeli
+        consulate was attacked". The model often tags "U.S. Embassy" as one facility, hiding the country."""
+        if token.lemma_.lower() not in _MISSION_NOUNS or self.kb is None:
+            return None
+        for child in token.children:
+            if child.dep_ not in ("compound", "amod", "poss", "nmod"):
+                continue
+            words = [t.text for t in child.subtree if t.dep_ != "case" and t.text not in ("'s", "'")]
+            iso3 = self.kb.country_of(" ".join(words)) or self.kb.country_of(child.text)
+            if iso3 and iso3 in self.kb.countries:
+                return self.country_actor(iso3)
+        return None
+
+    def country_actor(self, iso3: str) -> ActorRecord:
+        """The article's actor for a country, or a new record of it."""
         for actor in self.actors.values():
             if actor.type == "country" and actor.country == iso3:
                 return actor
-        return ActorRecord(slug(country.name), country.name, "country", iso3, known=True)
+        assert self.kb is not None
+        return ActorRecord(slug(self.kb.countries[iso3].name), self.kb.countries[iso3].name, "country", iso3, known=True)
+
+    def other_country(self, token: Token, own: str | None) -> ActorRecord | None:
+        """The first country of the token's sentence other than ``own``."""
+        for node in token.sent:
+            actor_id = self.token_actor.get(node.i)
+            actor = self.actors.get(actor_id) if actor_id else None
+            if actor is not None and actor.type == "country" and actor.country and actor.country != own:
+                return actor
+        return None
 
     def pronoun_in(self, token: Token, source: ActorRecord | None) -> ActorRecord | None:
         """ "him", "them": the last person or group named before it in the sentence, other than the source."""
@@ -785,6 +864,20 @@ class _State:
 
     def _location(self, name: str, country: str | None) -> ActorRecord:
         return ActorRecord(f"place:{name.lower()}", name, "location", country)
+
+    def nearest_place(self, token: Token) -> PlaceRecord | None:
+        """The place of the token's sentence nearest to it that the gazetteer puts in a country."""
+        sent = token.sent
+        best: tuple[int, PlaceRecord] | None = None
+        for node in sent:
+            place = self.places.get(node.i)
+            if place is not None and place.country and (best is None or abs(node.i - token.i) < best[0]):
+                best = (abs(node.i - token.i), place)
+        return best[1] if best else None
+
+    def located_target(self, name: str, country: str) -> ActorRecord:
+        """A place attacked or raided, as a target in the country it lies in."""
+        return self._location(name, country)
 
     def _civilians(self, country: str) -> ActorRecord:
         return ActorRecord(f"civilians:{country}", f"civilians ({country})", "group", country, sector="CVL")
