@@ -22,6 +22,7 @@ def labels(article, field: str = "body") -> dict[str, str]:
         ("Grain terminals in Odesa were hit twice last week.", "Odesa"),
         ("The rebels pushed south after seizing Goma on Tuesday.", "Goma"),
         ("Gunmen killed nine farmers in a raid on a village in Kogi State, police said.", "Kogi State"),
+        ("A massive drone attack on Kharkiv on Thursday evening left four people dead.", "Kharkiv"),  # "on" after an attack
     ],
 )
 def test_places_used_as_places(extract_text, sentence, place):
@@ -79,3 +80,8 @@ def test_a_transliteration_without_the_apostrophe_finds_the_place(extract_text):
     assert ("Ma'rib", "YEM") in {(p.name, p.country) for p in article.places}
     (event,) = [e for e in article.events if e.type == "ASSAULT"]
     assert event.target is not None and event.target.country == "YEM"
+
+
+def test_an_attack_on_a_person_keeps_the_person(extract_text):
+    # only a name the gazetteer knows becomes a place after "an attack on"
+    assert labels(extract_text("The attack on Salman Rushdie shocked the literary world."))["Salman Rushdie"] == "PERSON"

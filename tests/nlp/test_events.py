@@ -224,3 +224,39 @@ def test_a_passive_with_an_agent_and_no_actor_subject_keeps_its_agent(extract_te
     mediations = [e for e in enriched.events if e.cameo == "045"]
     assert mediations and mediations[0].source is not None and mediations[0].source.country == "KAZ", [
         (e.cameo, e.source) for e in enriched.events]
+
+
+@pytest.mark.parametrize(
+    "sentence, kind, source, target",
+    [
+        # the reported clause's "it" / "they" is its speaker
+        ("Al-Shabaab said on Sunday that it had attacked a Kenyan army base near the border town of Mandera.", "ASSAULT", "SOM", "KEN"),
+        ("Armenia and Azerbaijan said on Monday they had each released 12 prisoners.", "CONCEDE", "ARM", "AZE"),
+    ],
+)
+def test_a_reported_pronoun_subject_is_the_speaker(extract_text, sentence, kind, source, target):
+    events = [e for e in extract_text(sentence).events if e.type == kind]
+    assert events and countries(events[0]) == (source, target), [(e.type, countries(e)) for e in extract_text(sentence).events]
+
+
+def test_a_pronoun_that_cannot_be_the_speaker_stays_unresolved(extract_text):
+    # "it" is not the minister, and a denial is not a claim of the act
+    events = extract_text("The minister said it had attacked the convoy. Hamas denied it had fired rockets at Ashkelon.").events
+    assert not [e for e in events if e.type == "ASSAULT" and e.source is not None], [(e.type, countries(e)) for e in events]
+
+
+def test_captives_one_side_frees_are_the_other_sides(extract_text):
+    events = extract_text("Moscow freed 90 Ukrainian soldiers and in return Kyiv handed over 84 prisoners.").events
+    handed = [e for e in events if e.trigger.startswith("handed")]
+    assert handed and countries(handed[0]) == ("UKR", "RUS"), [(e.trigger, countries(e)) for e in events]
+
+
+def test_an_embassy_stands_for_its_country(extract_text):
+    events = extract_text("BAGHDAD - Protesters threw stones at the Turkish Embassy in Baghdad on Friday.").events
+    assert [countries(e) for e in events if e.type == "PROTEST"] == [("IRQ", "TUR")], [(e.type, countries(e)) for e in events]
+
+
+def test_force_used_at_a_place_targets_that_places_country(extract_text):
+    # the parse loses the object; the town the sentence names says where the shots were fired
+    event = only_event(extract_text("RSF fighters shot dead at least 14 civilians trying to flee besieged El Fasher on Saturday."))
+    assert (event.cameo[:2], countries(event)) == ("19", ("SDN", "SDN"))
