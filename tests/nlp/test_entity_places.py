@@ -85,3 +85,9 @@ def test_a_transliteration_without_the_apostrophe_finds_the_place(extract_text):
 def test_an_attack_on_a_person_keeps_the_person(extract_text):
     # only a name the gazetteer knows becomes a place after "an attack on"
     assert labels(extract_text("The attack on Salman Rushdie shocked the literary world."))["Salman Rushdie"] == "PERSON"
+
+
+def test_a_hotel_the_model_calls_a_person_is_a_facility(extract_text):
+    found = labels(extract_text("A car bomb exploded at the gate of the Serena Hotel on Monday. Robert Plant sang at the festival."))
+    assert found.get("Serena Hotel") == "FAC"
+    assert found.get("Robert Plant") == "PERSON"  # a facility noun that is also a surname stays a name

@@ -260,3 +260,21 @@ def test_force_used_at_a_place_targets_that_places_country(extract_text):
     # the parse loses the object; the town the sentence names says where the shots were fired
     event = only_event(extract_text("RSF fighters shot dead at least 14 civilians trying to flee besieged El Fasher on Saturday."))
     assert (event.cameo[:2], countries(event)) == ("19", ("SDN", "SDN"))
+
+
+@pytest.mark.parametrize(
+    "sentence, cameo, target",
+    [
+        ("KABUL - Ten people were killed when a car bomb exploded at the gate of the Serena Hotel on Monday.", "1832", "AFG"),
+        ("KABUL - Suicide attackers hit the Intercontinental Hotel in Kabul on Sunday, leaving 12 people dead.", "1831", "AFG"),
+        ("KABUL - Police said a suicide car bomber crashed into the gate of the ministry on Wednesday.", "1831", "AFG"),
+    ],
+)
+def test_bombs_and_bombers_are_unconventional_violence_where_they_went_off(extract_text, sentence, cameo, target):
+    assaults = [e for e in extract_text(sentence).events if e.type == "ASSAULT"]
+    assert assaults and (assaults[0].cameo, countries(assaults[0])[1]) == (cameo, target), [(e.cameo, countries(e)) for e in assaults]
+
+
+def test_a_second_verb_the_parser_hangs_on_the_reported_clause_is_the_speakers(extract_text):
+    events = extract_text("Hamas said one convoy could not change the situation in Gaza and called for a secure corridor for supplies.").events
+    assert [(e.type, countries(e)[0]) for e in events] == [("REQUEST", "PSE")]

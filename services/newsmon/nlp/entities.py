@@ -86,6 +86,9 @@ _PLACE_OBJECT_VERBS = frozenset({"seize", "capture", "control", "enter", "shell"
 _FACILITY_NOUNS = frozenset({"hotel", "hospital", "airport", "camp", "base", "airbase", "stadium", "mosque", "church",
                              "cathedral", "market", "bridge", "crossing", "steelworks", "plant", "palace", "square",
                              "prison", "jail", "dam", "port", "compound", "checkpoint", "refinery", "embassy"})
+# Facility nouns no person's name ends in (unlike "Church", "Plant", "Camp", "Bridge", "Port", "Square")
+_NEVER_A_SURNAME = frozenset({"hotel", "hospital", "airport", "airbase", "stadium", "mosque", "cathedral", "steelworks",
+                              "prison", "jail", "refinery", "embassy", "checkpoint", "compound"})
 # Words a title runs into after an organisation-looking portfolio ("Health Minister", "External Affairs Minister").
 _PORTFOLIO_HEADS = frozenset({"minister", "secretary", "commissioner", "envoy", "chief", "spokesman", "spokeswoman",
                               "spokesperson"})
@@ -319,8 +322,10 @@ class EntityResolver:
 
     def _facility(self, ent: Span, protected: set[tuple[int, int]]) -> Span:
         """ "the SYL Hotel", "Aden Adde International Airport": a building the model called an organisation."""
-        if ent.label_ != "ORG" or (ent.start, ent.end) in protected or len(ent) < 2:
+        if ent.label_ not in ("ORG", "PERSON") or (ent.start, ent.end) in protected or len(ent) < 2:
             return ent
+        if ent.label_ == "PERSON" and ent[-1].lower_ not in _NEVER_A_SURNAME:
+            return ent  # "the Serena Hotel" the model calls a person; "Charlotte Church", "Robert Plant" stay people
         if ent[-1].lower_ in _FACILITY_NOUNS or (ent[0].lower_ in _SQUARE_WORDS and ent[1].lower_ in ("de", "del", "della", "do", "da", "of")):
             return Span(ent.doc, ent.start, ent.end, label="FAC")  # also "Place de la Nation", "Plaza de Mayo"
         if ent[-1].lower_ in _NATURAL_FEATURES:

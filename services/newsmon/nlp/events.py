@@ -75,7 +75,8 @@ _SITE_NOUNS = frozenset({"market", "hospital", "school", "camp", "village", "tow
                          "district", "area", "building", "block", "house", "home", "mosque", "church", "convoy", "car",
                          "vehicle", "bus", "base", "position", "checkpoint", "hotel", "compound", "site", "target",
                          "facility", "infrastructure", "airport", "port", "bridge", "road", "station", "plant", "clinic",
-                         "shelter", "suburb", "province", "region", "outpost", "depot", "warehouse", "office", "embassy"})
+                         "shelter", "suburb", "province", "region", "outpost", "depot", "warehouse", "office", "embassy",
+                         "ministry", "headquarters", "gate", "barracks", "parliament", "palace", "prison", "academy"})
 # Weapons that say how an attack was made (CAMEO 195 aerial weapons, 194 artillery and tanks).
 _AERIAL = frozenset({"airstrike", "strike", "air", "warplane", "jet", "aircraft", "plane", "drone", "helicopter",
                      "missile", "bomber", "airplane", "raid"})
@@ -363,7 +364,7 @@ class EventCoder:
             target = None
         if source is None and target is None:
             return None  # "a blast killed": an unattributed attack is coded only when what it hit is known
-        if event_type == "ASSAULT" and cameo[:2] in ("18", "19") and len(cameo.rstrip("0")) <= 2:
+        if event_type == "ASSAULT" and (cameo in ("183", "195") or (cameo[:2] in ("18", "19") and len(cameo.rstrip("0")) <= 2)):
             cameo = _weapon_code(trigger, cameo)
 
         # how, when, where
@@ -400,6 +401,9 @@ class EventCoder:
             nearest = state.nearest_place(trigger)
             if nearest is not None:
                 target = state.located_target(nearest.name, nearest.country)  # type: ignore[arg-type]
+            elif state.dateline_country:
+                # "MOGADISHU - ... a suicide bomber blew himself up inside": where the story is filed from
+                target = state.country_actor(state.dateline_country) if state.kb is not None and state.dateline_country in state.kb.countries else None
         if (rule.type == "ACCUSE" or event_type == "ACCUSE") and rule.predicate is None:
             # what someone is accused of is an allegation, not an event; what a speaker calls an act
             # ("said the strikes that killed 20 were a war crime") leaves the act an event
@@ -453,6 +457,12 @@ class EventCoder:
                 parties.append(actor)
         if not parties and subject.lower_ in _SUBJECT_PRONOUNS:
             parties = self._speaker_parties(trigger, subject.lower_, state)
+        if (not parties and trigger.dep_ == "conj" and trigger.head.dep_ == "ccomp"
+                and not any(c.dep_ in ("nsubj", "nsubjpass") for c in trigger.children)
+                and trigger.head.head.lemma_.lower() in _CLAIMING_VERBS | {"warn"}):
+            # "Hamas said one convoy could not change the situation and called for a corridor": the parser
+            # hangs the second verb on the reported clause; whoever said it is who called
+            parties = self._subject_parties(trigger.head.head, state)
         return parties
 
     def _speaker_parties(self, trigger: Token, pronoun: str, state: _State) -> list[ActorRecord]:
@@ -821,6 +831,11 @@ class _State:
                         return inner
             country = self._country_near(token) or self._sentence_country(token) or self.article_country
             return self._location(" ".join(t.text for t in token.subtree if t.dep_ != "det" and t.i <= token.i) or token.text, country) if country else None
+        if not people_only and token.pos_ == "NOUN":
+            # "the gate of the Central Hotel", "the outskirts of Kharkiv": the place the part belongs to
+            inner = next((g for c in token.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children if g.dep_ == "pobj"), None)
+            if inner is not None:
+                return self.target_in(inner)
         return None
 
     def phrase_target(self, token: Token, source: ActorRecord | None = None) -> ActorRecord:
@@ -1054,6 +1069,10 @@ def _weapon_code(trigger: Token, cameo: str) -> str:
             words.update(t.lemma_.lower() for t in child.subtree)
         elif child.dep_ in ("prep", "agent") and child.lower_ in ("with", "by", "in"):
             words.update(t.lemma_.lower() for t in child.subtree)
+    if "suicide" in words and words & {"bomber", "bomb", "attacker", "vest", "belt", "bombing", "attack"}:
+        return "1831"  # "suicide attackers hit the Hotel Sahafi", "a suicide bomber blew himself up"
+    if words & {"car", "truck", "vehicle"} and words & {"bomb", "bomber", "bombing"}:
+        return "1832"  # "a car bomb exploded", "a truck bombing on a busy street"
     if words & _AERIAL and not ({"suicide", "car", "truck"} & words):
         return "195"
     if words & _ARTILLERY:

@@ -41,7 +41,7 @@ NOT_A_PERSON = frozenset("""
     party parties bank fund trust foundation institute institution university college school academy
     association federation union league confederation alliance coalition movement front army forces force
     guard guards brigade brigades police court tribunal parliament assembly senate congress government
-    administration cabinet embassy consulate mission
+    administration cabinet embassy consulate mission hotel hospital airport airbase stadium mosque cathedral prison
     inc inc. corp corp. corporation co co. ltd ltd. llc plc ag sa gmbh nv bv company companies group holdings
     partners capital securities investments insurance airlines airways air motors energy oil gas petroleum
     pharmaceuticals pharma systems technologies technology networks media news times post journal radio
