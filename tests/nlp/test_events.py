@@ -278,3 +278,14 @@ def test_bombs_and_bombers_are_unconventional_violence_where_they_went_off(extra
 def test_a_second_verb_the_parser_hangs_on_the_reported_clause_is_the_speakers(extract_text):
     events = extract_text("Hamas said one convoy could not change the situation in Gaza and called for a secure corridor for supplies.").events
     assert [(e.type, countries(e)[0]) for e in events] == [("REQUEST", "PSE")]
+
+
+def test_a_passive_signing_takes_its_parties_from_between(extract_text):
+    events = [e for e in extract_text("A truce between the Sudanese army and the Rapid Support Forces was signed in Jeddah on Friday.").events
+              if e.type == "AGREE"]
+    assert [(e.cameo, countries(e)) for e in events] == [("057", ("SDN", "SDN"))], [(e.cameo, countries(e)) for e in events]
+
+
+def test_an_unnamed_collective_acts_without_a_country(extract_text):
+    events = [e for e in extract_text("Rights groups accused Myanmar's military of extrajudicial killings.").events if e.type == "ACCUSE"]
+    assert [(e.source, countries(e)[1]) for e in events] == [(None, "MMR")], [(e.source, countries(e)) for e in events]

@@ -94,6 +94,11 @@ _QUANTITIES = frozenset({"hundred", "hundreds", "dozen", "dozens", "thousand", "
                          "group", "some", "many", "most", "several", "body", "remains", "million", "millions"})
 # Events whose target may be an act or a thing rather than an actor ("condemned the ban", "rejected the plan").
 _ACT_TARGET_TYPES = frozenset({"ACCUSE", "REJECT", "SUPPORT"})
+# subjects that act as a body without a country of their own (see _unnamed_collective)
+_COLLECTIVES = frozenset({"group", "donor", "activist", "campaigner", "organisation", "organization", "ngo", "watchdog",
+                          "critic", "observer", "monitor", "investigator", "expert", "lawyer", "diplomat", "ally",
+                          "partner", "lender", "creditor", "investor", "government", "nation", "country", "power",
+                          "leader", "minister", "official", "envoy", "delegation", "mediator", "bloc", "body"})
 _MISSION_NOUNS = frozenset({"embassy", "consulate", "legation", "chancery"})
 # Acts coded without their author when the passive leaves it out.
 _AGENTLESS = frozenset({"arrest", "detain", "jail", "imprison", "abduct", "kidnap", "deport", "expel", "round", "seize"})
@@ -230,6 +235,12 @@ class EventCoder:
         obj = next((c for c in children if c.dep_ in ("dobj", "obj")), None)
         if obj is None:
             obj = next((c for c in children if c.dep_ == "attr"), None) if rule.is_noun else None
+        if obj is None and rule.objects is not None and not rule.is_noun:
+            # a passive's subject is what the verb was done to: "a ceasefire was signed", "the agreement,
+            # initialled in Washington", "prisoners were released by Russia"
+            obj = next((c for c in children if c.dep_ == "nsubjpass"), None)
+            if obj is None and trigger.dep_ == "acl" and trigger.tag_ == "VBN" and trigger.head.pos_ in ("NOUN", "PROPN"):
+                obj = trigger.head
         if rule.objects is not None and (obj is None or not _lemma_in(obj, rule.objects)):
             return None
         if rule.requires_no_object and obj is not None:
@@ -317,11 +328,19 @@ class EventCoder:
                 if target is None and event_type in _PLACE_TARGET_TYPES:
                     target = state.target_in(_subject(trigger))  # "civilians were killed by RSF fighters"
             parties = [agent_actor] if agent_actor else []
+            acted_on = trigger.head if participle else _subject(trigger)
+            if not parties and acted_on is not None and (rule.reciprocal or event_type in RECIPROCAL_TYPES):
+                # "a ceasefire between Colombia's government and the ELN was signed", "the peace agreement
+                # between Armenia and Azerbaijan, initialled in Washington": the parties of what was signed
+                between = self._noun_parties(acted_on, ("between",), state)
+                if len(between) > 1:
+                    parties, target = between, between[1]
             # "guards were detained in Kiev": an arrest or an abduction is one whoever made it; a death
             # ("were killed in the quake") is not an attack without someone or something that attacked
             agentless = agent_actor is None and trigger.lemma_.lower() in _AGENTLESS
         source = parties[0] if parties else None
-        if source is None and not (agentless or rule.subjects is not None or (event_type == "ASSAULT" and _unattributed_attack(rule, trigger))):
+        if source is None and not (agentless or rule.subjects is not None or (event_type == "ASSAULT" and _unattributed_attack(rule, trigger))
+                                   or (not passive and not rule.is_noun and _unnamed_collective(trigger))):
             return None  # nobody acts: no event, except an attack whose author the sentence does not give
         places_ok = event_type in _PLACE_TARGET_TYPES
         if target is None:
@@ -972,6 +991,16 @@ def _unattributed_attack(rule: Rule, trigger: Token) -> bool:
     if noun is None or any(c.lemma_.lower() in _NOT_VIOLENCE for c in noun.children if c.dep_ in ("compound", "amod", "nmod")):
         return False  # "a heart attack", "a shark attack", "a gas explosion"
     return rule.is_noun or noun.lemma_.lower() in _ATTACK_SUBJECTS or noun.lower_ in _ATTACK_SUBJECTS
+
+
+def _unnamed_collective(trigger: Token) -> bool:
+    """A subject that acts but belongs to no one country: "rights groups accuse Myanmar's military",
+    "Western donors suspended aid to Rwanda". The event is coded with no source country, as the coders
+    of real wire copy do, when the sentence names whom it is aimed at."""
+    subject = _subject(trigger)
+    if subject is None or subject.pos_ not in ("NOUN", "PROPN"):
+        return False
+    return subject.lemma_.lower() in _COLLECTIVES or subject.lower_ in _COLLECTIVES
 
 
 def _predicate(trigger: Token) -> Token | None:
