@@ -8,4 +8,4 @@ __version__ = "0.1.0"
 
 # Bumped whenever extraction output changes meaning, so stored documents say which
 # pipeline produced them and `newsmon reprocess` knows what is stale.
-PIPELINE_VERSION = "2026.11.2"
+PIPELINE_VERSION = "2026.12.1"

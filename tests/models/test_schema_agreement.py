@@ -44,7 +44,7 @@ def enriched_sample() -> dict:
         "entities": [{"field": "body", "start": 19, "end": 25, "text": "Geneva", "label": "GPE", "actor_id": "geneva"}],
         "events": [{"id": "e1", "type": "CONSULT", "cameo": "043", "source": {"name": "envoys", "country": None, "actor_id": None},
                     "target": None, "parties": [], "date": "2026-11-20", "location": {"name": "Geneva", "lat": 46.2, "lon": 6.14},
-                    "modality": "reported", "negated": False, "trigger": "met",
+                    "modality": "reported", "negated": False, "dead": None, "injured": None, "trigger": "met",
                     "evidence": [{"field": "body", "start": 0, "end": 34, "sentence": "The envoys met in Geneva on Friday."}],
                     "evidence_count": 1, "confidence": 0.8}],
         "topics": [{"id": "t", "name": "T", "score": 2.5, "evidence": [

@@ -201,7 +201,10 @@ def _print_event_quality(console, name: str, quality) -> None:
                        ("  the right target's country", "target_correct_when_found"),
                        ("found with a target, of every gold event with one", "target_of_gold"),
                        ("a place, of events found whose gold has one", "location_when_found"),
-                       ("negation as the gold says, of events found", "negation_agrees")):
+                       ("negation as the gold says, of events found", "negation_agrees"),
+                       ("the number of dead the gold states, of events found", "dead_when_found"),
+                       ("the number of injured the gold states, of events found", "injured_when_found"),
+                       ("a casualty count where the gold states none", "casualty_stated_where_gold_has_none")):
         share = q[key]
         console.print(f"{label}: {share['share']:.2f} ({share['have']} of {share['of']})")
     # the confusion as lines, one per gold root (a 21-column table does not fit a terminal)

@@ -124,6 +124,8 @@ def event_documents(article: EnrichedArticle, *, indexed_at: datetime | None = N
             "location": location,
             "modality": event.modality,
             "negated": event.negated,
+            "dead": event.dead,
+            "injured": event.injured,
             "confidence": event.confidence,
             "trigger": event.trigger,
             "sentence": event.evidence[0].sentence if event.evidence else None,

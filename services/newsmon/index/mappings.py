@@ -40,8 +40,10 @@ ALERTS = "alerts"
 #: ``reduced``, ``counts``, ``actors.mention_count``, ``events.evidence_count``, ``language_detected`` and
 #: ``language_confidence`` (additive); 4: ``events.parties`` (additive); 5: ``published_at_source``
 #: (additive: "article", or "received" for an undated article dated with the time it was received).
-#: events 1: first mapping; 2: ``parties`` (additive). alerts 1: first mapping.
-MAPPING_VERSIONS: dict[str, int] = {ARTICLES: 5, EVENTS: 2, ALERTS: 1}
+#: 6: ``events.dead`` and ``events.injured`` (additive: casualty counts).
+#: events 1: first mapping; 2: ``parties`` (additive); 3: ``dead`` and ``injured`` (additive).
+#: alerts 1: first mapping.
+MAPPING_VERSIONS: dict[str, int] = {ARTICLES: 6, EVENTS: 3, ALERTS: 1}
 
 #: The articles mapping version (kept under its historical name).
 MAPPING_VERSION = MAPPING_VERSIONS[ARTICLES]
@@ -100,8 +102,8 @@ ARTICLE_PROPERTIES: dict[str, Any] = {
     "events": _obj(
         id=KEYWORD, type=KEYWORD, cameo=KEYWORD, source=PARTY, target=PARTY, parties=PARTY, date=DATE,
         location=_obj(name=KEYWORD, lat=FLOAT, lon=FLOAT, point=GEO_POINT),
-        modality=KEYWORD, negated=BOOLEAN, trigger=KEYWORD, evidence=STORED_ONLY, evidence_count=INTEGER,
-        confidence=FLOAT,
+        modality=KEYWORD, negated=BOOLEAN, dead=INTEGER, injured=INTEGER, trigger=KEYWORD, evidence=STORED_ONLY,
+        evidence_count=INTEGER, confidence=FLOAT,
     ),
     "event_types": KEYWORD,
     "event_count": INTEGER,
@@ -150,6 +152,8 @@ EVENT_PROPERTIES: dict[str, Any] = {
     "location": _obj(name=KEYWORD, point=GEO_POINT),
     "modality": KEYWORD,
     "negated": BOOLEAN,
+    "dead": INTEGER,
+    "injured": INTEGER,
     "confidence": FLOAT,
     "trigger": KEYWORD,
     "sentence": TEXT,

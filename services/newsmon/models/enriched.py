@@ -111,6 +111,8 @@ class Event(_Strict):
     location: EventLocation | None = None
     modality: Modality = "reported"
     negated: bool = False
+    dead: int | None = Field(default=None, ge=0)  # casualties the evidence states (PLOVER's dead and injured)
+    injured: int | None = Field(default=None, ge=0)
     trigger: str
     evidence: list[Evidence] = Field(min_length=1)
     evidence_count: int | None = Field(default=None, ge=0)  # sentences found; ``evidence`` may hold fewer (budget)

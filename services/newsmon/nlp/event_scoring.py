@@ -43,6 +43,8 @@ class CodedEvent:
     negated: bool = False
     symmetric: bool = False
     parties: frozenset[str | None] = frozenset()
+    dead: int | None = None
+    injured: int | None = None
 
 
 def gold_event(record: dict[str, Any]) -> CodedEvent:
@@ -55,7 +57,12 @@ def gold_event(record: dict[str, Any]) -> CodedEvent:
         source=source.get("country"), target=target.get("country") if record.get("target") else None,
         has_target=bool(record.get("target")), location=bool(record.get("location")),
         negated=bool(record.get("negated")), symmetric=bool(record.get("symmetric")), parties=parties,
+        dead=_count(record.get("dead")), injured=_count(record.get("injured")),
     )
+
+
+def _count(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 def predicted_event(event: Any) -> CodedEvent:
@@ -66,6 +73,7 @@ def predicted_event(event: Any) -> CodedEvent:
         target=event.target.country if event.target else None,
         has_target=event.target is not None, location=event.location is not None, negated=event.negated,
         parties=frozenset(p.country for p in getattr(event, "parties", ()) or ()),
+        dead=getattr(event, "dead", None), injured=getattr(event, "injured", None),
     )
 
 
@@ -169,6 +177,9 @@ class EventQuality:
     target_of_gold: Share = field(default_factory=Share)  # every gold event with a target: found with one
     location_when_found: Share = field(default_factory=Share)
     negation: Share = field(default_factory=Share)  # right root found: negated as the gold says
+    dead_when_found: Share = field(default_factory=Share)  # right root found, gold states the dead: same number
+    injured_when_found: Share = field(default_factory=Share)
+    casualties_invented: Share = field(default_factory=Share)  # right root found, gold states none: we state one
     confusion: Counter = field(default_factory=Counter)  # (gold root, predicted root) -> count
     statements_left_out: int = 0
     sentences: int = 0
@@ -197,6 +208,11 @@ class EventQuality:
                 if g.location:
                     self.location_when_found.add(p.location)
                 self.negation.add(p.negated == g.negated)
+                for stated, ours, share in ((g.dead, p.dead, self.dead_when_found), (g.injured, p.injured, self.injured_when_found)):
+                    if stated is not None:
+                        share.add(ours == stated)
+                    else:
+                        self.casualties_invented.add(ours is not None)
             else:
                 if g is not None:
                     self._root(g.root).fn += 1
@@ -224,6 +240,9 @@ class EventQuality:
             "target_of_gold": self.target_of_gold.as_dict(),
             "location_when_found": self.location_when_found.as_dict(),
             "negation_agrees": self.negation.as_dict(),
+            "dead_when_found": self.dead_when_found.as_dict(),
+            "injured_when_found": self.injured_when_found.as_dict(),
+            "casualty_stated_where_gold_has_none": self.casualties_invented.as_dict(),
             "confusion": [{"gold": g, "predicted": p, "count": n} for (g, p), n in sorted(self.confusion.items())],
             "statements_left_out": self.statements_left_out,
         }

@@ -30,6 +30,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from .actors import ActorRecord
+from .casualties import tolls
 from .dates import resolve_date
 from .knowledge import KnowledgeBase, get_knowledge, normalize, slug
 from .places import PlaceRecord
@@ -175,6 +176,8 @@ class EventRecord:
     confidence: float = 0.5
     reciprocal: bool = False
     parties: list[ActorRecord] = field(default_factory=list)  # three or more: all of them
+    dead: int | None = None  # casualties the sentence states (PLOVER's dead and injured; casualties.py)
+    injured: int | None = None
 
 
 class EventCoder:
@@ -206,6 +209,7 @@ class EventCoder:
                 (p.country for p in doc._.newsmon_places or () if normalize(p.name) == normalize(place)), None)
         events = state.events
         for sent in doc.sents:
+            coded: list[tuple[int, EventRecord]] = []
             for token in sent:
                 if token.i in state.consumed:
                     continue
@@ -213,6 +217,8 @@ class EventCoder:
                 if event is not None:
                     event.evidence.append(_trimmed(sent))
                     events.append(event)
+                    coded.append((token.i, event))
+            _give_tolls(sent, coded)
         doc._.newsmon_events = _merge(events)
         return doc
 
@@ -381,6 +387,11 @@ class EventCoder:
                 target = other
         if target is not None and source is not None and target.id == source.id:
             target = None
+        if target is None and event_type in _FORCE:
+            # "RSF fighters shot dead 14 civilians trying to flee besieged El Fasher" when the parse loses the
+            # object, "MOGADISHU - a suicide bomber blew himself up inside": force used at the sentence's
+            # place, else where the story is filed from, is used against that country
+            target = state.force_target(trigger)
         if source is None and target is None:
             return None  # "a blast killed": an unattributed attack is coded only when what it hit is known
         if event_type == "ASSAULT" and (cameo in ("183", "195") or (cameo[:2] in ("18", "19") and len(cameo.rstrip("0")) <= 2)):
@@ -416,13 +427,6 @@ class EventCoder:
             # "drone strikes on the outskirts of Kharkiv", "shot dead 14 civilians trying to flee El Fasher"
             # when the parse loses the object: force used at a place is used against that place's country
             target = state.located_target(target.name if target is not None else place.name, place.country)
-        elif event_type in _FORCE and target is None:
-            nearest = state.nearest_place(trigger)
-            if nearest is not None:
-                target = state.located_target(nearest.name, nearest.country)  # type: ignore[arg-type]
-            elif state.dateline_country:
-                # "MOGADISHU - ... a suicide bomber blew himself up inside": where the story is filed from
-                target = state.country_actor(state.dateline_country) if state.kb is not None and state.dateline_country in state.kb.countries else None
         if (rule.type == "ACCUSE" or event_type == "ACCUSE") and rule.predicate is None:
             # what someone is accused of is an allegation, not an event; what a speaker calls an act
             # ("said the strikes that killed 20 were a war crime") leaves the act an event
@@ -909,6 +913,14 @@ class _State:
                 best = (abs(node.i - token.i), place)
         return best[1] if best else None
 
+    def force_target(self, token: Token) -> ActorRecord | None:
+        nearest = self.nearest_place(token)
+        if nearest is not None:
+            return self.located_target(nearest.name, nearest.country)  # type: ignore[arg-type]
+        if self.dateline_country and self.kb is not None and self.dateline_country in self.kb.countries:
+            return self.country_actor(self.dateline_country)
+        return None
+
     def located_target(self, name: str, country: str) -> ActorRecord:
         """A place attacked or raided, as a target in the country it lies in."""
         return self._location(name, country)
@@ -1158,6 +1170,20 @@ def _trimmed(sent: Span) -> tuple[int, int]:
     return (start, max(start, end))
 
 
+def _give_tolls(sent: Span, coded: list[tuple[int, EventRecord]]) -> None:
+    """The sentence's casualty counts go to its attack nearest each count ("hit a market, killing 12 and
+    wounding 18": the strike's); a sentence with no attack keeps its counts to itself."""
+    attacks = [(i, e) for i, e in coded if e.type == "ASSAULT"]
+    if not attacks:
+        return
+    for toll in tolls(sent):
+        _, event = min(attacks, key=lambda a: abs(a[0] - toll.anchor))
+        if toll.kind == "dead" and event.dead is None:
+            event.dead = toll.count
+        elif toll.kind == "injured" and event.injured is None:
+            event.injured = toll.count
+
+
 def _merge(events: list[EventRecord]) -> list[EventRecord]:
     """One event per real event: the same type, parties and negation read twice become one, with both sentences."""
     merged: list[EventRecord] = []
@@ -1177,6 +1203,9 @@ def _merge(events: list[EventRecord]) -> list[EventRecord]:
             twin.cameo = event.cameo  # the more specific reading ("by phone": 041 over 040)
         if twin.location is None and twin.location_name is None:
             twin.location, twin.location_name = event.location, event.location_name
+        # a toll told twice is the higher figure: a later sentence updates it ("the toll rose to 31")
+        twin.dead = max((n for n in (twin.dead, event.dead) if n is not None), default=None)
+        twin.injured = max((n for n in (twin.injured, event.injured) if n is not None), default=None)
         if twin.modality == "reported" and event.modality != "reported":
             twin.modality = event.modality
         twin.confidence = round(min(0.97, max(twin.confidence, event.confidence) + 0.05), 2)

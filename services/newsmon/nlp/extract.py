@@ -262,7 +262,7 @@ class Extractor:
             id=hashlib.sha256(key.encode()).hexdigest()[:20], type=record.type, cameo=record.cameo,  # type: ignore[arg-type]
             source=party(record.source), target=party(record.target), date=record.date, location=location,
             parties=[p for p in (party(a) for a in record.parties) if p is not None],
-            modality=record.modality, negated=record.negated,  # type: ignore[arg-type]
+            modality=record.modality, negated=record.negated, dead=record.dead, injured=record.injured,  # type: ignore[arg-type]
             trigger=layout.original(*record.trigger_span) or record.trigger, evidence=evidence, confidence=record.confidence,
         )
 
