@@ -24,11 +24,27 @@ def test_the_toll_a_sentence_states_is_the_attacks(extract_text, sentence, dead,
     assert (event.dead, event.injured) == (dead, injured)
 
 
-def test_vague_quantities_and_years_are_no_count(extract_text):
-    event = attack(extract_text("ALEPPO, Syria - Warplanes struck the town of Atareb in 2019, killing dozens of people."))
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "ALEPPO, Syria - Warplanes struck the town of Atareb, killing dozens of people.",  # vague
+        "KABUL - A police officer hurt in an attack on the ministry on March 3 died.",  # a date is no count
+        "KYIV - A missile strike on the city killed 1,500 cattle.",  # not people
+        "KHARKIV, Ukraine - Russian forces hit a hospital in Kharkiv treating 200 wounded soldiers.",  # a description
+        "ODESA, Ukraine - The toll on the economy of the strike on the port is 8 percent of output.",  # no death toll
+    ],
+)
+def test_what_is_no_toll_gives_no_count(extract_text, sentence):
+    event = attack(extract_text(sentence))
     assert (event.dead, event.injured) == (None, None)
 
 
+def test_numbers_are_read_whole_and_groups_add_up(extract_text):
+    assert attack(extract_text("ALEPPO, Syria - Warplanes struck Atareb, killing two hundred people.")).dead == 200
+    assert attack(extract_text("ALEPPO, Syria - Warplanes struck Atareb, killing three soldiers and five civilians.")).dead == 8
+
+
 def test_a_sentence_without_an_attack_keeps_its_toll(extract_text):
-    enriched = extract_text("Floods killed 40 people in the province of Sindh. The minister met the Indian ambassador.")
-    assert all(e.dead is None and e.injured is None for e in enriched.events)
+    enriched = extract_text("Floods killed 40 people in Sindh. Pakistan's foreign minister met the Indian ambassador in Islamabad.")
+    assert [e.type for e in enriched.events] == ["CONSULT"]
+    assert (enriched.events[0].dead, enriched.events[0].injured) == (None, None)

@@ -289,3 +289,25 @@ def test_a_passive_signing_takes_its_parties_from_between(extract_text):
 def test_an_unnamed_collective_acts_without_a_country(extract_text):
     events = [e for e in extract_text("Rights groups accused Myanmar's military of extrajudicial killings.").events if e.type == "ACCUSE"]
     assert [(e.source, countries(e)[1]) for e in events] == [(None, "MMR")], [(e.source, countries(e)) for e in events]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # the speaker of a reported attack is not its author
+        "Police said the men stormed a church in Owo and killed 12 worshippers.",
+        "Governor Babagana Zulum said they attacked the village.",
+    ],
+)
+def test_a_speaker_is_not_the_author_of_the_attack_it_reports(extract_text, sentence):
+    sources = [e.source.name for e in extract_text(sentence).events if e.type == "ASSAULT" and e.source is not None]
+    assert not [name for name in sources if "police" in name.lower() or "Zulum" in name], sources
+
+
+def test_strikes_announced_at_home_do_not_target_home(extract_text):
+    events = extract_text("WASHINGTON - The U.S. military said it carried out strikes overnight.").events
+    assert all(countries(e)[1] != "USA" for e in events), [(e.type, countries(e)) for e in events]
+
+
+def test_no_one_against_no_one_is_no_event(extract_text):
+    assert extract_text("Critics condemned the decision.").events == []

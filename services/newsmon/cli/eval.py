@@ -204,7 +204,7 @@ def _print_event_quality(console, name: str, quality) -> None:
                        ("negation as the gold says, of events found", "negation_agrees"),
                        ("the number of dead the gold states, of events found", "dead_when_found"),
                        ("the number of injured the gold states, of events found", "injured_when_found"),
-                       ("a casualty count where the gold states none", "casualty_stated_where_gold_has_none")):
+                       ("a toll, of attacks found whose gold states none", "casualty_stated_where_gold_has_none")):
         share = q[key]
         console.print(f"{label}: {share['share']:.2f} ({share['have']} of {share['of']})")
     # the confusion as lines, one per gold root (a 21-column table does not fit a terminal)

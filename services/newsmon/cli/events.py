@@ -16,7 +16,7 @@ from .results import check_paging, emit, next_page_hint, result_options
 from .search import compile_search, filter_options
 from .terminal import escape
 
-CSV_COLUMNS = ["id", "@timestamp", "type", "cameo", "modality", "negated", "source", "target", "location", "sentence",
+CSV_COLUMNS = ["id", "@timestamp", "type", "cameo", "modality", "negated", "dead", "injured", "source", "target", "location", "sentence",
                "article", "topics", "cursor"]
 
 

@@ -179,7 +179,7 @@ class EventQuality:
     negation: Share = field(default_factory=Share)  # right root found: negated as the gold says
     dead_when_found: Share = field(default_factory=Share)  # right root found, gold states the dead: same number
     injured_when_found: Share = field(default_factory=Share)
-    casualties_invented: Share = field(default_factory=Share)  # right root found, gold states none: we state one
+    casualties_invented: Share = field(default_factory=Share)  # an attack found whose gold states no toll: we state one
     confusion: Counter = field(default_factory=Counter)  # (gold root, predicted root) -> count
     statements_left_out: int = 0
     sentences: int = 0
@@ -211,8 +211,8 @@ class EventQuality:
                 for stated, ours, share in ((g.dead, p.dead, self.dead_when_found), (g.injured, p.injured, self.injured_when_found)):
                     if stated is not None:
                         share.add(ours == stated)
-                    else:
-                        self.casualties_invented.add(ours is not None)
+                if g.type == "ASSAULT" and g.dead is None and g.injured is None:
+                    self.casualties_invented.add(p.dead is not None or p.injured is not None)
             else:
                 if g is not None:
                     self._root(g.root).fn += 1

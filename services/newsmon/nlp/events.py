@@ -45,11 +45,16 @@ _RELATIVE_PRONOUNS = frozenset({"who", "which", "that", "whom"})
 # a reported clause's pronoun subject and the kinds of actor it can stand for ("it" is not a person)
 _PRONOUN_TYPES: dict[str, frozenset[str]] = {
     "it": frozenset({"country", "organization", "igo", "group"}),
-    "they": frozenset({"country", "organization", "igo", "group", "person"}),
-    "we": frozenset({"country", "organization", "igo", "group", "person"}),
+    # officials call attackers "they" ("the governor said they attacked the village"): never the speaker
+    "they": frozenset({"country", "organization", "igo", "group"}),
+    "we": frozenset({"country", "organization", "igo", "group"}),
     "he": frozenset({"person"}), "she": frozenset({"person"}),
 }
 _SUBJECT_PRONOUNS = frozenset(_PRONOUN_TYPES)
+# verbs of what a speaker says to or about others (not what anyone does): the only ones a misparsed
+# second verb of a reported clause is given to its speaker for ("said ... and called for a corridor")
+_SPEECH_ACTS = frozenset({"call", "urge", "appeal", "demand", "condemn", "criticise", "criticize", "denounce", "reject",
+                          "accuse", "blame", "warn", "ask", "welcome", "praise", "thank", "deplore", "dismiss"})
 # verbs that report an act of their subject's own ("said it had", "claimed it carried out", "admitted they")
 _CLAIMING_VERBS = REPORTING_VERBS | {"claim", "admit", "acknowledge", "insist", "boast"}  # not "deny"
 # Nouns whose country modifier names a topic or a place, not an actor ("the Yemen crisis", "Yemen peace talks").
@@ -80,7 +85,7 @@ _SITE_NOUNS = frozenset({"market", "hospital", "school", "camp", "village", "tow
                          "ministry", "headquarters", "gate", "barracks", "parliament", "palace", "prison", "academy"})
 # Weapons that say how an attack was made (CAMEO 195 aerial weapons, 194 artillery and tanks).
 _AERIAL = frozenset({"airstrike", "strike", "air", "warplane", "jet", "aircraft", "plane", "drone", "helicopter",
-                     "missile", "bomber", "airplane", "raid"})
+                     "missile", "airplane", "raid"})
 # Subjects that are an attack or its weapon, or its unnamed authors: "the raid killed", "a car bomb hit".
 # An explosion, a blast or a plane alone is not one: "a gas explosion killed five", "a plane crashed into".
 _ATTACK_SUBJECTS = frozenset({"strike", "airstrike", "raid", "attack", "bombing", "bomb", "shelling", "shell", "drone",
@@ -95,11 +100,13 @@ _QUANTITIES = frozenset({"hundred", "hundreds", "dozen", "dozens", "thousand", "
                          "group", "some", "many", "most", "several", "body", "remains", "million", "millions"})
 # Events whose target may be an act or a thing rather than an actor ("condemned the ban", "rejected the plan").
 _ACT_TARGET_TYPES = frozenset({"ACCUSE", "REJECT", "SUPPORT"})
+# verbs whose reported or infinitive clause is an act asked for or denied, not one done (_asked_for_or_denied)
+_DEMANDING_VERBS = frozenset({"demand", "insist", "urge", "ask", "request", "deny", "want", "press", "implore"})
 # subjects that act as a body without a country of their own (see _unnamed_collective)
 _COLLECTIVES = frozenset({"group", "donor", "activist", "campaigner", "organisation", "organization", "ngo", "watchdog",
                           "critic", "observer", "monitor", "investigator", "expert", "lawyer", "diplomat", "ally",
-                          "partner", "lender", "creditor", "investor", "government", "nation", "country", "power",
-                          "leader", "minister", "official", "envoy", "delegation", "mediator", "bloc", "body"})
+                          "partner", "lender", "creditor", "investor", "nation", "power", "leader", "envoy",
+                          "delegation", "mediator", "bloc", "body"})
 _MISSION_NOUNS = frozenset({"embassy", "consulate", "legation", "chancery"})
 # Acts coded without their author when the passive leaves it out.
 _AGENTLESS = frozenset({"arrest", "detain", "jail", "imprison", "abduct", "kidnap", "deport", "expel", "round", "seize"})
@@ -224,6 +231,8 @@ class EventCoder:
 
     def _code(self, token: Token, state: _State) -> EventRecord | None:
         lemma = token.lemma_.lower()
+        if _asked_for_or_denied(token):
+            return None
         if token.pos_ in ("VERB", "AUX") and token.dep_ not in ("amod", "compound", "auxpass", "aux"):
             rules = self.verbs.get(lemma)
         elif token.pos_ in ("NOUN", "PROPN") and token.dep_ not in ("compound",):
@@ -387,14 +396,19 @@ class EventCoder:
                 target = other
         if target is not None and source is not None and target.id == source.id:
             target = None
+        if source is None and not rule.is_noun and not passive and _unnamed_collective(trigger) and (target is None or not target.country):
+            return None  # "critics condemned the decision": no one's act against no one
         if target is None and event_type in _FORCE:
             # "RSF fighters shot dead 14 civilians trying to flee besieged El Fasher" when the parse loses the
             # object, "MOGADISHU - a suicide bomber blew himself up inside": force used at the sentence's
             # place, else where the story is filed from, is used against that country
-            target = state.force_target(trigger)
+            target = state.force_target(trigger, source)
         if source is None and target is None:
             return None  # "a blast killed": an unattributed attack is coded only when what it hit is known
-        if event_type == "ASSAULT" and (cameo in ("183", "195") or (cameo[:2] in ("18", "19") and len(cameo.rstrip("0")) <= 2)):
+        if event_type == "ASSAULT" and cameo == "183":
+            coded = _weapon_code(trigger, cameo)
+            cameo = coded if coded.startswith("183") else cameo  # a bomb is no air strike
+        elif event_type == "ASSAULT" and (cameo == "195" or (cameo[:2] in ("18", "19") and len(cameo.rstrip("0")) <= 2)):
             cameo = _weapon_code(trigger, cameo)
 
         # how, when, where
@@ -480,7 +494,7 @@ class EventCoder:
                 parties.append(actor)
         if not parties and subject.lower_ in _SUBJECT_PRONOUNS:
             parties = self._speaker_parties(trigger, subject.lower_, state)
-        if (not parties and trigger.dep_ == "conj" and trigger.head.dep_ == "ccomp"
+        if (not parties and trigger.dep_ == "conj" and trigger.head.dep_ == "ccomp" and trigger.lemma_.lower() in _SPEECH_ACTS
                 and not any(c.dep_ in ("nsubj", "nsubjpass") for c in trigger.children)
                 and trigger.head.head.lemma_.lower() in _CLAIMING_VERBS | {"warn"}):
             # "Hamas said one convoy could not change the situation and called for a corridor": the parser
@@ -913,11 +927,15 @@ class _State:
                 best = (abs(node.i - token.i), place)
         return best[1] if best else None
 
-    def force_target(self, token: Token) -> ActorRecord | None:
+    def force_target(self, token: Token, source: ActorRecord | None) -> ActorRecord | None:
+        """Where force was used when no target is named: the sentence's nearest place (in any country: a
+        civil war is fought at home), else the dateline's country unless it is the source's own ("WASHINGTON -
+        The U.S. military said it carried out strikes": filed at home, fought elsewhere)."""
         nearest = self.nearest_place(token)
         if nearest is not None:
             return self.located_target(nearest.name, nearest.country)  # type: ignore[arg-type]
-        if self.dateline_country and self.kb is not None and self.dateline_country in self.kb.countries:
+        own = source.country if source is not None else None
+        if self.dateline_country and self.dateline_country != own and self.kb is not None and self.dateline_country in self.kb.countries:
             return self.country_actor(self.dateline_country)
         return None
 
@@ -1003,6 +1021,21 @@ def _unattributed_attack(rule: Rule, trigger: Token) -> bool:
     if noun is None or any(c.lemma_.lower() in _NOT_VIOLENCE for c in noun.children if c.dep_ in ("compound", "amod", "nmod")):
         return False  # "a heart attack", "a shark attack", "a gas explosion"
     return rule.is_noun or noun.lemma_.lower() in _ATTACK_SUBJECTS or noun.lower_ in _ATTACK_SUBJECTS
+
+
+def _asked_for_or_denied(token: Token) -> bool:
+    """An act someone demands, urges or denies is not an act that happened: "insisted that Minsk
+    investigate and swiftly free the 33 citizens", "demanded that Iran apologise", "denied joining the
+    demonstration". The demand is the event (coded from its own verb); the act it asks for is not."""
+    node = token
+    for _ in range(3):
+        if node.dep_ == "conj" and node.head is not node:
+            node = node.head
+            continue
+        if node.dep_ in ("ccomp", "xcomp") and node.head is not node:
+            return node.head.lemma_.lower() in _DEMANDING_VERBS and node.head.pos_ in ("VERB", "AUX")
+        return False
+    return False
 
 
 def _unnamed_collective(trigger: Token) -> bool:
@@ -1203,7 +1236,8 @@ def _merge(events: list[EventRecord]) -> list[EventRecord]:
             twin.cameo = event.cameo  # the more specific reading ("by phone": 041 over 040)
         if twin.location is None and twin.location_name is None:
             twin.location, twin.location_name = event.location, event.location_name
-        # a toll told twice is the higher figure: a later sentence updates it ("the toll rose to 31")
+        # a toll told twice keeps the higher figure ("the toll rose to 31"); the count may come from any of
+        # the event's evidence sentences
         twin.dead = max((n for n in (twin.dead, event.dead) if n is not None), default=None)
         twin.injured = max((n for n in (twin.injured, event.injured) if n is not None), default=None)
         if twin.modality == "reported" and event.modality != "reported":
