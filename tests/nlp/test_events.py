@@ -311,3 +311,16 @@ def test_strikes_announced_at_home_do_not_target_home(extract_text):
 
 def test_no_one_against_no_one_is_no_event(extract_text):
     assert extract_text("Critics condemned the decision.").events == []
+
+
+@pytest.mark.parametrize(
+    "sentence, kind, cameo",
+    [
+        ("Egypt and Saudi Arabia began joint naval drills in the Red Sea on Sunday.", "COOPERATE", "062"),
+        ("Iran and Russia will hold a joint naval exercise in the Gulf of Oman next week.", "COOPERATE", "062"),
+        ("China held military drills around Taiwan on Monday.", "MOBILIZE", "150"),  # alone: a show of force
+    ],
+)
+def test_exercising_together_is_military_cooperation(extract_text, sentence, kind, cameo):
+    events = [(e.type, e.cameo) for e in extract_text(sentence).events]
+    assert (kind, cameo) in events, events

@@ -100,6 +100,8 @@ _QUANTITIES = frozenset({"hundred", "hundreds", "dozen", "dozens", "thousand", "
                          "group", "some", "many", "most", "several", "body", "remains", "million", "millions"})
 # Events whose target may be an act or a thing rather than an actor ("condemned the ban", "rejected the plan").
 _ACT_TARGET_TYPES = frozenset({"ACCUSE", "REJECT", "SUPPORT"})
+_EXERCISES = frozenset({"exercise", "drill", "maneuver", "manoeuvre", "wargame", "game", "patrol"})
+_JOINT = frozenset({"joint", "combined", "bilateral", "trilateral", "multinational"})
 # verbs whose reported or infinitive clause is an act asked for or denied, not one done (_asked_for_or_denied)
 _DEMANDING_VERBS = frozenset({"demand", "insist", "urge", "ask", "request", "deny", "want", "press", "implore"})
 # subjects that act as a body without a country of their own (see _unnamed_collective)
@@ -325,6 +327,11 @@ class EventCoder:
                     actor = state.actor_in(node) if node.dep_ in ("pobj", "compound", "nmod", "poss", "conj") else None
                     if actor is not None and actor not in parties:
                         parties.append(actor)
+        drill = trigger if rule.is_noun else obj
+        if (event_type == "MOBILIZE" and cameo == "150" and drill is not None and _lemma_in(drill, _EXERCISES)
+                and (len(parties) > 1 or any(c.lower_ in _JOINT for c in drill.children))):
+            # "China and Russia began joint naval drills": exercising together is military cooperation
+            event_type, cameo = "COOPERATE", "062"
         # "the 33 Russian citizens detained in Belarus": a passive participle on the noun it is done to
         # ("many of them mediated by the UAE": a participle on a pronoun or quantity has its agent, no target)
         participle = not rule.is_noun and trigger.dep_ == "acl" and trigger.tag_ == "VBN"
