@@ -324,3 +324,8 @@ def test_no_one_against_no_one_is_no_event(extract_text):
 def test_exercising_together_is_military_cooperation(extract_text, sentence, kind, cameo):
     events = [(e.type, e.cameo) for e in extract_text(sentence).events]
     assert (kind, cameo) in events, events
+
+
+def test_an_arrest_no_one_is_named_for_is_made_by_the_authorities_of_where_it_was(extract_text):
+    events = [e for e in extract_text("Three British journalists were detained in Minsk on Thursday.").events if e.type == "COERCE"]
+    assert [(e.source.name if e.source else None, countries(e)[0]) for e in events] == [("Belarus authorities", "BLR")], events

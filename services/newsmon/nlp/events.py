@@ -448,6 +448,16 @@ class EventCoder:
             # "drone strikes on the outskirts of Kharkiv", "shot dead 14 civilians trying to flee El Fasher"
             # when the parse loses the object: force used at a place is used against that place's country
             target = state.located_target(target.name if target is not None else place.name, place.country)
+        if agentless and source is None and event_type == "COERCE":
+            # "security guards were detained in Kiev", "about 400 people had been arrested": an arrest no one
+            # is named for is made by the authorities of where it was made
+            where = place.country if place is not None and place.country else None
+            nearest = state.nearest_place(trigger) if where is None else None
+            where = where or (nearest.country if nearest is not None else None) or state.dateline_country
+            if where and state.kb is not None and where in state.kb.countries:
+                source = state.authorities(where)
+                if target is not None and target.id == source.id:
+                    target = None
         if (rule.type == "ACCUSE" or event_type == "ACCUSE") and rule.predicate is None:
             # what someone is accused of is an allegation, not an event; what a speaker calls an act
             # ("said the strikes that killed 20 were a war crime") leaves the act an event
@@ -783,6 +793,12 @@ class _State:
             if iso3 and iso3 in self.kb.countries:
                 return self.country_actor(iso3)
         return None
+
+    def authorities(self, iso3: str) -> ActorRecord:
+        """A country's unnamed authorities: who arrests when a sentence names no one."""
+        assert self.kb is not None
+        name = self.kb.countries[iso3].name
+        return ActorRecord(f"authorities:{iso3}", f"{name} authorities", "organization", iso3, sector="GOV")
 
     def country_actor(self, iso3: str) -> ActorRecord:
         """The article's actor for a country, or a new record of it."""
