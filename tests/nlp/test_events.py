@@ -329,3 +329,13 @@ def test_exercising_together_is_military_cooperation(extract_text, sentence, kin
 def test_an_arrest_no_one_is_named_for_is_made_by_the_authorities_of_where_it_was(extract_text):
     events = [e for e in extract_text("Three British journalists were detained in Minsk on Thursday.").events if e.type == "COERCE"]
     assert [(e.source.name if e.source else None, countries(e)[0]) for e in events] == [("Belarus authorities", "BLR")], events
+
+
+def test_skipping_a_summit_is_attending_it_negated(extract_text):
+    events = [e for e in extract_text("MANILA - Trump skipped the East Asia Summit plenary in Manila on Tuesday.").events if e.type == "CONSULT"]
+    assert [(e.cameo, e.negated, countries(e)[0]) for e in events] == [("044", True, "USA")], events
+
+
+def test_trips_during_which_talks_were_held_are_the_talkers_visits(extract_text):
+    events = extract_text("Turkish Foreign Minister Hakan Fidan held talks with his Iraqi counterpart Fuad Hussein on Friday during a visit to Iraq.").events
+    assert ("042", ("TUR", "IRQ")) in [(e.cameo, countries(e)) for e in events], [(e.cameo, countries(e)) for e in events]

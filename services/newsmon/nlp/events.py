@@ -100,6 +100,7 @@ _QUANTITIES = frozenset({"hundred", "hundreds", "dozen", "dozens", "thousand", "
                          "group", "some", "many", "most", "several", "body", "remains", "million", "millions"})
 # Events whose target may be an act or a thing rather than an actor ("condemned the ban", "rejected the plan").
 _ACT_TARGET_TYPES = frozenset({"ACCUSE", "REJECT", "SUPPORT"})
+_TRAVEL_NOUNS = frozenset({"trip", "visit", "tour", "journey"})
 _EXERCISES = frozenset({"exercise", "drill", "maneuver", "manoeuvre", "wargame", "game", "patrol"})
 _JOINT = frozenset({"joint", "combined", "bilateral", "trilateral", "multinational"})
 # verbs whose reported or infinitive clause is an act asked for or denied, not one done (_asked_for_or_denied)
@@ -145,6 +146,7 @@ class Rule:
     predicate: frozenset[str] | None = None  # what the object or the clause is called: "called the launch a threat"
     subjects: frozenset[str] | None = None  # the subject's lemma must be one of these: "a convoy crossed into Gaza"
     subject_with: frozenset[str] | None = None  # and its phrase must hold one of these: "a convoy carrying food"
+    negates: bool = False  # the verb says the event did not happen: "skipped the summit" is attending, negated
 
     @classmethod
     def from_data(cls, data: dict[str, Any], *, is_noun: bool) -> Rule:
@@ -165,6 +167,7 @@ class Rule:
             forbid_that_clause=bool(data.get("forbid_that_clause")),
             subject_sectors=fset("subject_sectors"), require_both=bool(data.get("require_both")),
             predicate=fset("predicate"), subjects=fset("subject"), subject_with=fset("subject_with"),
+            negates=bool(data.get("negates")),
         )
 
 
@@ -316,6 +319,10 @@ class EventCoder:
             light = _light_verb(trigger)  # "Israel carried out an air strike on ...", "announced $8 billion in aid"
             if not parties and light is not None:
                 parties = self._subject_parties(light, state)
+            if (not parties and trigger.lemma_.lower() in _TRAVEL_NOUNS and trigger.dep_ == "pobj"
+                    and trigger.head.lower_ in ("during", "on") and trigger.head.head.pos_ in ("VERB", "AUX")):
+                # "held talks with Wang Yi during a two-day trip to China": whoever held them travelled
+                parties = self._subject_parties(trigger.head.head, state)
         else:
             light = None
             parties = self._subject_parties(trigger, state)
@@ -421,7 +428,7 @@ class EventCoder:
         # how, when, where
         chain = _chain(trigger) + [t for c in chain_extra for t in _chain(c)]
         modality = self._modality(trigger, modality)
-        negated = self._negated(trigger)
+        negated = self._negated(trigger) != rule.negates  # "did not skip the summit" attended it
         # a planned event's date is the complement's ("agreed on Sunday to meet on April 12"), read forward;
         # a date on the trigger itself follows the trigger's own tense
         complement_chain = [t for c in chain_extra for t in _chain(c)]
