@@ -339,3 +339,9 @@ def test_skipping_a_summit_is_attending_it_negated(extract_text):
 def test_trips_during_which_talks_were_held_are_the_talkers_visits(extract_text):
     events = extract_text("Turkish Foreign Minister Hakan Fidan held talks with his Iraqi counterpart Fuad Hussein on Friday during a visit to Iraq.").events
     assert ("042", ("TUR", "IRQ")) in [(e.cameo, countries(e)) for e in events], [(e.cameo, countries(e)) for e in events]
+
+
+def test_a_wish_to_meet_is_planned_not_dropped(extract_text):
+    # "want" carries a modality; it does not make the meeting an act asked for
+    events = [e for e in extract_text("Putin wants to meet Trump in Budapest next month.").events if e.type == "CONSULT"]
+    assert [(e.modality, countries(e)) for e in events] == [("planned", ("RUS", "USA"))], events

@@ -104,7 +104,7 @@ _TRAVEL_NOUNS = frozenset({"trip", "visit", "tour", "journey"})
 _EXERCISES = frozenset({"exercise", "drill", "maneuver", "manoeuvre", "wargame", "game", "patrol"})
 _JOINT = frozenset({"joint", "combined", "bilateral", "trilateral", "multinational"})
 # verbs whose reported or infinitive clause is an act asked for or denied, not one done (_asked_for_or_denied)
-_DEMANDING_VERBS = frozenset({"demand", "insist", "urge", "ask", "request", "deny", "want", "press", "implore"})
+_DEMANDING_VERBS = frozenset({"demand", "insist", "urge", "ask", "request", "deny", "press", "implore"})  # not "want": an intent (03)
 # subjects that act as a body without a country of their own (see _unnamed_collective)
 _COLLECTIVES = frozenset({"group", "donor", "activist", "campaigner", "organisation", "organization", "ngo", "watchdog",
                           "critic", "observer", "monitor", "investigator", "expert", "lawyer", "diplomat", "ally",
