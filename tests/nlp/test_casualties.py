@@ -32,6 +32,7 @@ def test_the_toll_a_sentence_states_is_the_attacks(extract_text, sentence, dead,
         "KYIV - A missile strike on the city killed 1,500 cattle.",  # not people
         "KHARKIV, Ukraine - Russian forces hit a hospital in Kharkiv treating 200 wounded soldiers.",  # a description
         "ODESA, Ukraine - The toll on the economy of the strike on the port is 8 percent of output.",  # no death toll
+        "KANO, Nigeria - Two militants killed a soldier at a checkpoint near Kano on Monday.",  # the killers, not the dead
     ],
 )
 def test_what_is_no_toll_gives_no_count(extract_text, sentence):

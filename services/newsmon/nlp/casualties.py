@@ -131,13 +131,16 @@ def tolls(sent: Span) -> list[Toll]:
         if kind is not None and token.dep_ in ("amod", "compound"):
             kind = None  # "a hospital treating 200 wounded soldiers": a description, not a toll
         if kind is not None:
-            if token.pos_ in ("VERB", "AUX") and token.tag_ != "VBN" or any(c.dep_ == "dobj" for c in token.children):
+            # an active verb's subject is who killed ("two militants killed a soldier"), never the toll
+            active = token.pos_ in ("VERB", "AUX") and token.tag_ != "VBN" and lemma != "die"
+            if active or any(c.dep_ == "dobj" for c in token.children):
                 obj = next((c for c in token.children if c.dep_ in ("dobj", "obj")), None)
                 count = _count_of(obj) if obj is not None else None
             if count is None:
-                subject = next((c for c in token.children if c.dep_ in ("nsubjpass", "nsubj")), None)
+                deps = ("nsubjpass",) if active else ("nsubjpass", "nsubj")  # "15 people were killed", "seven died"
+                subject = next((c for c in token.children if c.dep_ in deps), None)
                 count = _count_of(subject) if subject is not None else None
-            if count is None:
+            if count is None and not (active and any(c.dep_ == "nsubj" for c in token.children)):
                 count = _count_before(token, sent)
         elif lemma in _TOLL_NOUNS and any(c.lemma_.lower() in _TOLL_KINDS for c in token.children if c.dep_ in ("compound", "amod", "nmod")):
             kind = "dead"
