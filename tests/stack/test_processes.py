@@ -94,12 +94,19 @@ def test_a_sibling_state_folder_is_not_ours(tmp_path: Path) -> None:
     """/tmp/nm is a prefix of /tmp/nm-fresh: the marker must end with a separator."""
     ours, sibling = tmp_path / "nm", tmp_path / "nm-fresh"
     sibling.mkdir()
+    log = tmp_path / "child.log"
     child = processes.start_detached(
-        [sys.executable, "-c", "import time; time.sleep(60)", str(sibling / "server.properties")],
+        [sys.executable, "-c", "import time; print('hello', flush=True); time.sleep(60)", str(sibling / "server.properties")],
         env=os.environ,
         cwd=tmp_path,
-        log=tmp_path / "child.log",
+        log=log,
     )
+    # as in test_start_detached_then_stop_our_own_process: until the child has exec'd, /proc shows the
+    # forked parent's command line; its first output comes after the exec (a clean-clone run failed here once)
+    for _ in range(200):
+        if "hello" in log.read_text():
+            break
+        time.sleep(0.05)
     try:
         assert processes.is_ours(child.pid, f"{sibling}{os.sep}")
         assert not processes.is_ours(child.pid, f"{ours}{os.sep}")
