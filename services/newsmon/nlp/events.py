@@ -368,8 +368,9 @@ class EventCoder:
             # ("were killed in the quake") is not an attack without someone or something that attacked
             agentless = agent_actor is None and trigger.lemma_.lower() in _AGENTLESS
         source = parties[0] if parties else None
+        collective = source is None and not passive and not rule.is_noun and _unnamed_collective(trigger)
         if source is None and not (agentless or rule.subjects is not None or (event_type == "ASSAULT" and _unattributed_attack(rule, trigger))
-                                   or (not passive and not rule.is_noun and _unnamed_collective(trigger))):
+                                   or collective):
             return None  # nobody acts: no event, except an attack whose author the sentence does not give
         places_ok = event_type in _PLACE_TARGET_TYPES
         if target is None:
@@ -410,7 +411,7 @@ class EventCoder:
                 target = other
         if target is not None and source is not None and target.id == source.id:
             target = None
-        if source is None and not rule.is_noun and not passive and _unnamed_collective(trigger) and (target is None or not target.country):
+        if collective and (target is None or not target.country):
             return None  # "critics condemned the decision": no one's act against no one
         if target is None and event_type in _FORCE:
             # "RSF fighters shot dead 14 civilians trying to flee besieged El Fasher" when the parse loses the
