@@ -31,7 +31,8 @@ def countries(event):
         # what is rejected is the target; whose proposal it was is who is rejected (CAMEO's coding)
         ("Venezuela rejected the peace proposal put forward by Colombia.", "REJECT", "127", "VEN", "COL"),
         ("North Korea threatened South Korea with military action.", "THREATEN", "138", "PRK", "KOR"),
-        ("Thousands of protesters demonstrated against the government in Caracas.", "PROTEST", "141", "VEN", None),
+        # the government a sentence places in Caracas is Venezuela's: the protest is aimed at it
+        ("Thousands of protesters demonstrated against the government in Caracas.", "PROTEST", "141", "VEN", "VEN"),
         ("The United States imposed sanctions on Iran on Wednesday.", "SANCTION", "163", "USA", "IRN"),
         ("China deployed troops to the border with India.", "MOBILIZE", "154", "CHN", None),
         ("Egyptian police arrested dozens of Muslim Brotherhood supporters in Cairo.", "COERCE", "173", "EGY", "EGY"),
@@ -345,3 +346,92 @@ def test_a_wish_to_meet_is_planned_not_dropped(extract_text):
     # "want" carries a modality; it does not make the meeting an act asked for
     events = [e for e in extract_text("Putin wants to meet Trump in Budapest next month.").events if e.type == "CONSULT"]
     assert [(e.modality, countries(e)) for e in events] == [("planned", ("RUS", "USA"))], events
+
+
+def dyads(enriched, kind=None):
+    return sorted(countries(e) for e in enriched.events if kind is None or e.type == kind)
+
+
+def test_a_one_sided_act_of_coordinated_parties_is_one_event_per_party(extract_text):
+    expelled = extract_text("Britain, France and Germany expelled Syrian diplomats on Tuesday.")
+    assert dyads(expelled, "SANCTION") == [("DEU", "SYR"), ("FRA", "SYR"), ("GBR", "SYR")]
+    accused = extract_text("Lithuania accused Russia and Belarus of staging provocations on the border.")
+    assert dyads(accused, "ACCUSE") == [("LTU", "BLR"), ("LTU", "RUS")]
+
+
+def test_a_meeting_of_two_stays_one_event(extract_text):
+    met = extract_text("Egyptian Foreign Minister Sameh Shoukry met his Jordanian counterpart Ayman Safadi in Amman on Tuesday.")
+    assert dyads(met, "CONSULT") == [("EGY", "JOR")]
+
+
+def test_people_of_a_place_are_not_extra_targets(extract_text):
+    arrested = extract_text("BELGRADE - Kosovo police arrested at least 19 Serbs and one Albanian in a raid.")
+    assert "ALB" not in {countries(e)[1] for e in arrested.events}, dyads(arrested)
+
+
+def test_each_other_is_an_act_both_ways(extract_text):
+    expelled = extract_text("India and Pakistan expelled each other's diplomats on Wednesday.")
+    assert dyads(expelled, "SANCTION") == [("IND", "PAK"), ("PAK", "IND")]
+    blamed = extract_text("Talks between Ethiopia and Eritrea collapsed, with each side blaming the other.")
+    assert dyads(blamed, "ACCUSE") == [("ERI", "ETH"), ("ETH", "ERI")]
+
+
+def test_the_two_countries_are_the_two_named_before(extract_text):
+    enriched = extract_text("India suspended a treaty with Pakistan, and the two countries expelled each other's diplomats.")
+    assert dyads(enriched, "SANCTION").count(("PAK", "IND")) == 1, dyads(enriched)
+
+
+def test_it_in_a_dependent_clause_is_the_governing_subject(extract_text):
+    enriched = extract_text("Islamabad summoned the Indian envoy on Saturday over what it called ceasefire violations.")
+    assert any(e.type == "ACCUSE" and countries(e)[0] == "PAK" for e in enriched.events), dyads(enriched)
+    # "they" for two officials is the officials, never their countries
+    talks = extract_text("Rex Tillerson and Wang Yi held talks in Bonn, where they were attending a gathering of G20 ministers.")
+    assert not [e for e in talks.events if e.cameo == "044"], [(e.cameo, countries(e)) for e in talks.events]
+
+
+@pytest.mark.parametrize(
+    "sentence, title, country",
+    [
+        ("Police arrested 20 protesters in Srinagar.", None, "IND"),  # a gazetteer city in the sentence
+        ("During the vote, authorities detained 41 election monitors.", "Zimbabwe", "ZWE"),  # the one country of the story
+        ("A Federal High Court in Abuja refused the application.", None, "NGA"),
+    ],
+)
+def test_domestic_actors_take_the_country_the_story_places_them_in(extract_text, sentence, title, country):
+    enriched = extract_text(sentence, title=title)
+    assert enriched.events and countries(enriched.events[0])[0] == country, [(e.cameo, countries(e)) for e in enriched.events]
+
+
+def test_a_headline_abbreviation_names_the_country(extract_text):
+    enriched = extract_text("North Korea warned of fatal consequences.", title="N.Korea warns of fatal consequences over S.Korea drills")
+    assert ("THREATEN", "PRK") in [(e.type, countries(e)[0]) for e in enriched.events]
+
+
+@pytest.mark.parametrize(
+    "sentence, cameo, pair",
+    [
+        ("South Korea condemned a North Korean missile launch on Sunday.", "150", ("PRK", None)),
+        ("Russia and Ukraine carried out a prisoner exchange on Friday.", "0841", ("RUS", "UKR")),
+        ("The European Union approved new sanctions on Iran on Monday.", "163", ("IGO", "IRN")),
+        ("Troops rescued three students after a gun battle with Boko Haram insurgents.", "190", (None, "NGA")),
+    ],
+)
+def test_nominal_events_need_their_words(extract_text, sentence, cameo, pair):
+    events = [(e.cameo, countries(e)) for e in extract_text(sentence).events]
+    assert (cameo, pair) in events, events
+
+
+def test_a_phone_launch_or_a_legal_battle_is_no_event(extract_text):
+    assert not [e for e in extract_text("Samsung's launch of a new phone drew crowds in Seoul.").events if e.type == "MOBILIZE"]
+    assert not [e for e in extract_text("Poland lost its legal battle with the European Commission.").events if e.type == "ASSAULT"]
+
+
+def test_an_attack_noun_and_its_verb_are_one_event(extract_text):
+    enriched = extract_text("LEBANON - An Israeli air strike hit a house in the southern city of Tyre, killing four people.")
+    attacks = [e for e in enriched.events if e.type == "ASSAULT"]
+    assert [(countries(e), e.dead) for e in attacks] == [(("ISR", "LBN"), 4)], [(e.trigger, countries(e)) for e in attacks]
+
+
+def test_places_named_before_a_plural_place_noun_are_places(extract_text):
+    enriched = extract_text("Three civilians were killed by Indian Army fire in the Shahkot and Khuiratta sectors.")
+    assert not [a for a in enriched.actors if a.name == "Shahkot"], [(a.name, a.type) for a in enriched.actors]

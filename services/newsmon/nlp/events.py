@@ -22,7 +22,7 @@ intent to meet, "refused to join" a rejection). Around the trigger:
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -147,6 +147,7 @@ class Rule:
     subjects: frozenset[str] | None = None  # the subject's lemma must be one of these: "a convoy crossed into Gaza"
     subject_with: frozenset[str] | None = None  # and its phrase must hold one of these: "a convoy carrying food"
     negates: bool = False  # the verb says the event did not happen: "skipped the summit" is attending, negated
+    phrase_with: frozenset[str] | None = None  # a noun trigger's own phrase must hold one: "missile launch", "prisoner exchange"
 
     @classmethod
     def from_data(cls, data: dict[str, Any], *, is_noun: bool) -> Rule:
@@ -167,7 +168,7 @@ class Rule:
             forbid_that_clause=bool(data.get("forbid_that_clause")),
             subject_sectors=fset("subject_sectors"), require_both=bool(data.get("require_both")),
             predicate=fset("predicate"), subjects=fset("subject"), subject_with=fset("subject_with"),
-            negates=bool(data.get("negates")),
+            negates=bool(data.get("negates")), phrase_with=fset("phrase_with"),
         )
 
 
@@ -225,8 +226,7 @@ class EventCoder:
             for token in sent:
                 if token.i in state.consumed:
                     continue
-                event = self._code(token, state)
-                if event is not None:
+                for event in self._code(token, state):
                     event.evidence.append(_trimmed(sent))
                     events.append(event)
                     coded.append((token.i, event))
@@ -234,23 +234,25 @@ class EventCoder:
         doc._.newsmon_events = _merge(events)
         return doc
 
-    def _code(self, token: Token, state: _State) -> EventRecord | None:
+    def _code(self, token: Token, state: _State) -> list[EventRecord]:
         lemma = token.lemma_.lower()
         if _asked_for_or_denied(token):
-            return None
+            return []
         if token.pos_ in ("VERB", "AUX") and token.dep_ not in ("amod", "compound", "auxpass", "aux"):
             rules = self.verbs.get(lemma)
         elif token.pos_ in ("NOUN", "PROPN") and token.dep_ not in ("compound",):
             rules = self.nouns.get(lemma) or self.nouns.get(token.lower_)
         else:
-            return None
+            return []
         for rule in rules or ():
-            event = self._apply(rule, token, state)
-            if event is not None:
-                return event
-        return None
+            coded = self._apply(rule, token, state)
+            if coded:
+                return coded
+        return []
 
-    def _apply(self, rule: Rule, trigger: Token, state: _State) -> EventRecord | None:
+    def _apply(self, rule: Rule, trigger: Token, state: _State) -> list[EventRecord]:
+        """The rule's events at this trigger: one, or one per pair of coordinated actors (``_distributed``);
+        none when the rule does not fit."""
         children = list(trigger.children)
         obj = next((c for c in children if c.dep_ in ("dobj", "obj")), None)
         if obj is None:
@@ -262,34 +264,36 @@ class EventCoder:
             if obj is None and trigger.dep_ == "acl" and trigger.tag_ == "VBN" and trigger.head.pos_ in ("NOUN", "PROPN"):
                 obj = trigger.head
         if rule.objects is not None and (obj is None or not _lemma_in(obj, rule.objects)):
-            return None
+            return []
         if rule.requires_no_object and obj is not None:
-            return None
+            return []
         if rule.forbid_that_clause and any(c.dep_ == "ccomp" and any(g.dep_ == "mark" for g in c.children) for c in children):
-            return None  # "agreed that the deployment is a threat": a shared view, not an agreement to act
+            return []  # "agreed that the deployment is a threat": a shared view, not an agreement to act
         particles = {c.lower_ for c in children if c.dep_ == "prt"}
         if rule.requires_particle is not None and not (particles & rule.requires_particle):
-            return None
+            return []
         if rule.forbid_particle is not None and particles & rule.forbid_particle:
-            return None
+            return []
         if rule.requires_adverb is not None and not any(c.lower_ in rule.requires_adverb for c in children if c.dep_ in ("advmod", "prt")):
-            return None
+            return []
         if rule.requires_prep is not None and not any(c.lower_ in rule.requires_prep for c in children if c.dep_ in ("prep", "prt")):
-            return None
+            return []
         if rule.subjects is not None:
             subject = _subject(trigger)
             if subject is None or not _lemma_in(subject, rule.subjects):
-                return None
+                return []
             if rule.subject_with is not None:
                 phrase = sorted(_own_phrase(subject), key=lambda t: t.i)
                 words = {t.lemma_.lower() for t in phrase} | {t.lower_ for t in phrase}
                 words |= {f"{a.lower_} {b.lower_}" for a, b in zip(phrase, phrase[1:]) if b.i == a.i + 1}  # "red crescent"
                 if not words & rule.subject_with:
-                    return None
+                    return []
+        if rule.phrase_with is not None and not _phrase_holds(trigger, rule.phrase_with):
+            return []
         if rule.predicate is not None:
             predicate = _predicate(trigger)
             if predicate is None or not (_lemma_in(predicate, rule.predicate) or predicate.lower_ in rule.predicate):
-                return None
+                return []
 
         event_type, cameo, modality = rule.type, rule.cameo, rule.modality
         complement = next((c for c in children if c.dep_ in ("xcomp", "acl") and c.pos_ in ("VERB", "AUX")), None)
@@ -303,7 +307,7 @@ class EventCoder:
                 state.consumed.update(t.i for t in complement.subtree if t.pos_ in ("VERB", "NOUN"))
                 chain_extra.append(complement)
             elif rule.complement_default in ("skip", "inherit"):
-                return None
+                return []
         for refinement in rule.when:
             if _refines(refinement, trigger, obj):
                 event_type = refinement.get("type", event_type)
@@ -371,7 +375,7 @@ class EventCoder:
         collective = source is None and not passive and not rule.is_noun and _unnamed_collective(trigger)
         if source is None and not (agentless or rule.subjects is not None or (event_type == "ASSAULT" and _unattributed_attack(rule, trigger))
                                    or collective):
-            return None  # nobody acts: no event, except an attack whose author the sentence does not give
+            return []  # nobody acts: no event, except an attack whose author the sentence does not give
         places_ok = event_type in _PLACE_TARGET_TYPES
         if target is None:
             target = self._target(rule, trigger, obj, state, source, places_ok)
@@ -397,11 +401,11 @@ class EventCoder:
             if obj_actor is None and event_type in _PLACE_TARGET_TYPES:
                 obj_actor = state.target_in(obj)  # a site, a village the gazetteer does not know, people
             if obj_actor is None or obj_actor.type not in rule.object_types:
-                return None
+                return []
         if rule.subject_sectors is not None and (source is None or (source.sector or "").lower() not in rule.subject_sectors):
-            return None
-        if rule.require_both and target is None:
-            return None
+            return []
+        if rule.require_both and target is None and not (rule.is_noun and event_type in _FORCE and source is not None):
+            return []  # an attack or an arrest whose target the parse loses is aimed where it happened (below)
         if (cameo.startswith("084") and source is not None and target is not None and target.id.startswith("civilians:")
                 and target.country == source.country):
             # "Kyiv handed over 55 prisoners", "Russia and Ukraine each released 175 prisoners": the captives
@@ -412,14 +416,25 @@ class EventCoder:
         if target is not None and source is not None and target.id == source.id:
             target = None
         if collective and (target is None or not target.country):
-            return None  # "critics condemned the decision": no one's act against no one
+            return []  # "critics condemned the decision": no one's act against no one
+        if rule.is_noun and event_type == "ASSAULT" and trigger.dep_ == "nsubj" and trigger.head.pos_ == "VERB":
+            # "an Israeli air strike hit the interior ministry building", "Israeli raids killed a woman":
+            # the attack and its verb are one event; what the verb hit is what the attack hit
+            verb = trigger.head
+            if any(r.type == "ASSAULT" for r in self.verbs.get(verb.lemma_.lower(), ())) or verb.lemma_.lower() in _HIT_VERBS:
+                state.consumed.add(verb.i)
+                state.consumed.update(t.i for t in _consequences(verb))  # "..., killing four": its toll
+                hit = next((c for c in verb.children if c.dep_ in ("dobj", "obj")), None)
+                if target is None and hit is not None:
+                    found = state.actor_in(hit) or state.target_in(hit)
+                    target = found if found is not None and (source is None or found.id != source.id) else None
         if target is None and event_type in _FORCE:
             # "RSF fighters shot dead 14 civilians trying to flee besieged El Fasher" when the parse loses the
             # object, "MOGADISHU - a suicide bomber blew himself up inside": force used at the sentence's
             # place, else where the story is filed from, is used against that country
             target = state.force_target(trigger, source)
         if source is None and target is None:
-            return None  # "a blast killed": an unattributed attack is coded only when what it hit is known
+            return []  # "a blast killed": an unattributed attack is coded only when what it hit is known
         if event_type == "ASSAULT" and cameo == "183":
             coded = _weapon_code(trigger, cameo)
             cameo = coded if coded.startswith("183") else cameo  # a bomb is no air strike
@@ -486,16 +501,26 @@ class EventCoder:
             # not a second attack (the coders of real wire copy code one)
             state.consumed.update(t.i for t in _consequences(trigger))
         everyone: list[ActorRecord] = []
-        if (rule.reciprocal or event_type in RECIPROCAL_TYPES) and len(parties) > 2:
+        mutual = rule.reciprocal or event_type in RECIPROCAL_TYPES
+        if mutual and len(parties) > 2:
             everyone = list(parties)[:MAX_PARTIES]  # "Russia, Turkey and Iran met": one event, every party
             if target is not None and target not in everyone:
                 everyone.append(target)
-        return EventRecord(
+        event = EventRecord(
             type=event_type, cameo=cameo, source=source, target=target, date=day, location_name=location_name,
             location=place, modality=modality or "reported", negated=negated,
             trigger=" ".join(t.text for t in trigger_tokens), trigger_span=(start, end),
             confidence=round(min(confidence, 0.95), 2), reciprocal=rule.reciprocal, parties=everyone,
         )
+        if everyone or source is None or (collective and not parties):
+            return [event]
+        sources = list(parties) if not mutual else [source]
+        targets = [target] if target is not None else []
+        if target is not None and (not mutual or len(parties) == 1):
+            targets += [t for t in self._named_targets(rule, trigger, obj, state, source) if t not in targets]
+        if len(parties) > 1 and _each_other(trigger, obj) and not mutual:
+            return _each_to_the_others(event, sources)
+        return _distributed(event, sources, targets)
 
     # --- parties
     def _subject_parties(self, trigger: Token, state: _State) -> list[ActorRecord]:
@@ -518,7 +543,9 @@ class EventCoder:
             if actor is not None and actor not in parties:
                 parties.append(actor)
         if not parties and subject.lower_ in _SUBJECT_PRONOUNS:
-            parties = self._speaker_parties(trigger, subject.lower_, state)
+            parties = self._speaker_parties(trigger, subject.lower_, state) or self._governing_parties(trigger, subject.lower_, state)
+        if not parties and _pair_of_sides(subject):
+            parties = state.last_two_countries(subject)
         if (not parties and trigger.dep_ == "conj" and trigger.head.dep_ == "ccomp" and trigger.lemma_.lower() in _SPEECH_ACTS
                 and not any(c.dep_ in ("nsubj", "nsubjpass") for c in trigger.children)
                 and trigger.head.head.lemma_.lower() in _CLAIMING_VERBS | {"warn"}):
@@ -549,6 +576,28 @@ class EventCoder:
         allowed = _PRONOUN_TYPES[pronoun]
         return [a for a in found if a.type in allowed]
 
+    def _governing_parties(self, trigger: Token, pronoun: str, state: _State) -> list[ActorRecord]:
+        """Who "it" or "they" is in a clause that hangs on another verb of the sentence: that verb's subject
+        ("Islamabad summoned India's envoy over what it called ceasefire violations", "AMISOM said it lost
+        four soldiers and accused ..."). The nearest governing verb with a named subject, when the subject
+        fits the pronoun; wire copy rarely reaches outside its sentence for "it"."""
+        node = trigger
+        for _ in range(4):
+            if node.head is node or node.dep_ in ("ROOT",):
+                return []
+            node = node.head
+            if node.pos_ not in ("VERB", "AUX"):
+                continue
+            subject = next((c for c in node.children if c.dep_ == "nsubj"), None)
+            if subject is None or subject.lower_ in _SUBJECT_PRONOUNS or subject.lower_ in _RELATIVE_PRONOUNS:
+                continue
+            found = self._subject_parties(node, state)
+            if any(a.type == "person" for a in found):
+                return []  # "Tillerson and Wang Yi ..., where they were attending": the people, not a country
+            allowed = _PRONOUN_TYPES[pronoun]
+            return [a for a in found if a.type in allowed]
+        return []
+
     def _noun_parties(self, trigger: Token, sources: Iterable[str], state: _State) -> list[ActorRecord]:
         parties: list[ActorRecord] = []
         for spec in sources:
@@ -564,6 +613,8 @@ class EventCoder:
                     continue
                 for candidate in candidates:
                     actor = state.actor_in(candidate)
+                    if actor is not None and spec == "mod" and actor.type == "location":
+                        continue  # "the Nabatieh raid": where it happened, not who did it
                     if actor is not None and actor not in parties:
                         parties.append(actor)
         return parties
@@ -597,6 +648,13 @@ class EventCoder:
         return tokens
 
     def _named_target(self, rule: Rule, trigger: Token, obj: Token | None, state: _State, source: ActorRecord | None) -> ActorRecord | None:
+        found = self._named_targets(rule, trigger, obj, state, source)
+        return found[0] if found else None
+
+    def _named_targets(self, rule: Rule, trigger: Token, obj: Token | None, state: _State,
+                       source: ActorRecord | None) -> list[ActorRecord]:
+        """Every named actor of the first of the rule's target slots that names one, in the sentence's
+        order: "accused Russia and Belarus of ..." gives both, "met Xi Jinping" one."""
         holders = [trigger] + ([obj] if obj is not None else [])
         if obj is None:
             obj = _complement_subject(trigger)  # "urged Pyongyang to return": the one urged is the target
@@ -623,12 +681,19 @@ class EventCoder:
                         if child.dep_ in ("prep", "dative") and child.lower_ == spec:
                             candidates.extend(g for g in child.children if g.dep_ == "pobj")
             for candidate in candidates:
-                for token in [candidate] + list(candidate.conjuncts):
+                # the candidate and what it is coordinated with, not a second phrase of the same preposition
+                # ("an agreement with the EU on ... with Azerbaijan" is the parser's, not two parties)
+                found: list[ActorRecord] = []
+                for token in sorted([candidate, *candidate.conjuncts], key=lambda t: t.i):
                     actor = (state.actor_in(token) or state.capital_in(token) or state.pronoun_in(token, source)
                              or state.embassy_in(token))
-                    if actor is not None and (source is None or actor.id != source.id):
-                        return actor
-        return None
+                    if found and state.kb is not None and state.kb.country_by_demonym(token.text):
+                        continue  # "19 Serbs and Bosniaks and one Albanian": people of a place, not more parties
+                    if actor is not None and (source is None or actor.id != source.id) and actor not in found:
+                        found.append(actor)
+                if found:
+                    return found
+        return []
 
     # --- modality, negation, date, location
     def _modality(self, trigger: Token, base: str | None) -> str | None:
@@ -825,6 +890,23 @@ class _State:
                 return actor
         return None
 
+    def last_two_countries(self, token: Token) -> list[ActorRecord]:
+        """"The two countries", "both sides": the last two countries named before, in this sentence or the
+        one before ("India suspended the treaty and the two countries expelled each other's diplomats")."""
+        sent = token.sent
+        start = sent.start if sent.start == 0 else self.doc[sent.start - 1].sent.start
+        found: list[ActorRecord] = []
+        for i in range(token.i - 1, start - 1, -1):
+            actor_id = self.token_actor.get(i)
+            actor = self.actors.get(actor_id) if actor_id is not None else None
+            if actor is None or not actor.country or actor.country == "IGO":
+                continue
+            if all(f.country != actor.country for f in found):
+                found.append(actor if actor.type == "country" else self.country_actor(actor.country))
+            if len(found) == 2:
+                return found[::-1]
+        return []
+
     def pronoun_in(self, token: Token, source: ActorRecord | None) -> ActorRecord | None:
         """ "him", "them": the last person or group named before it in the sentence, other than the source."""
         if token.lower_ not in ("him", "her", "them"):
@@ -1008,15 +1090,21 @@ _TOLL_VERBS = frozenset({"kill", "wound", "injure", "hurt", "maim", "leave"})
 
 def _consequences(trigger: Token) -> list[Token]:
     """The verbs that tell an attack's toll: its participles ("hit the market, killing 12 and wounding 18")
-    and, for an attack named by a noun, the verb it is the subject of ("the strike killed 21")."""
+    and, for an attack named by a noun, the verb it is the subject of ("the strike killed 21") or its
+    relative clause ("the strikes that killed 20")."""
     found = [c for c in trigger.children if c.dep_ in ("advcl", "xcomp", "conj") and c.tag_ == "VBG"
              and c.lemma_.lower() in _TOLL_VERBS]
     found += [g for c in found for g in c.conjuncts if g.lemma_.lower() in _TOLL_VERBS]
     if trigger.pos_ in ("NOUN", "PROPN") and trigger.dep_ in ("nsubj", "nsubjpass") and trigger.head.lemma_.lower() in _TOLL_VERBS:
         found.append(trigger.head)
+    if trigger.pos_ in ("NOUN", "PROPN"):
+        found += [c for c in trigger.children if c.dep_ == "relcl" and c.lemma_.lower() in _TOLL_VERBS]  # "strikes that killed 20"
     return found
 
 
+# what an attack named by a noun does to what it hits ("the strike destroyed their house"): the attack's verb
+_HIT_VERBS = frozenset({"hit", "destroy", "damage", "level", "flatten", "raze", "target", "strike", "kill", "wound",
+                        "injure", "set"})
 _WATERS = frozenset({"sea", "ocean", "gulf", "bay", "strait", "straits", "waters", "channel"})
 
 
@@ -1077,6 +1165,15 @@ def _unnamed_collective(trigger: Token) -> bool:
     if subject is None or subject.pos_ not in ("NOUN", "PROPN"):
         return False
     return subject.lemma_.lower() in _COLLECTIVES or subject.lower_ in _COLLECTIVES
+
+
+def _phrase_holds(noun: Token, words: frozenset[str]) -> bool:
+    """The noun's own modifiers and "of" phrase hold one of the words: "a ballistic missile launch", "the
+    launch of a rocket", "prisoner exchanges" (not "the launch of a new phone")."""
+    nodes = [c for c in noun.children if c.dep_ in ("compound", "amod", "nmod", "npadvmod")]
+    nodes += [g for c in noun.children if c.dep_ == "prep" and c.lower_ in ("of", "with") for g in c.subtree]
+    nodes += [g for c in list(nodes) for g in c.subtree]
+    return any(t.lemma_.lower() in words or t.lower_ in words for t in nodes)
 
 
 def _predicate(trigger: Token) -> Token | None:
@@ -1275,6 +1372,70 @@ def _merge(events: list[EventRecord]) -> list[EventRecord]:
             twin.modality = event.modality
         twin.confidence = round(min(0.97, max(twin.confidence, event.confidence) + 0.05), 2)
     return merged
+
+
+def _dyad_key(actor: ActorRecord | None) -> str | None:
+    return None if actor is None else (actor.country or actor.id)
+
+
+def _distributed(event: EventRecord, sources: list[ActorRecord], targets: list[ActorRecord]) -> list[EventRecord]:
+    """One event per (source, target) of coordinated actors. "Britain, France and Germany expelled Syrian
+    envoys" is three expulsions, "accused Russia and Belarus of ..." two accusations: event data records
+    one dyad a record (PLOVER, GDELT), and an analyst filtering on France must find France's. Actors of
+    one country acting on the same side are the country's one event ("Netanyahu and Gallant ordered").
+    A target that is one of the coordinated sources is the other source ("Russia and Ukraine each
+    released prisoners", "Russian and Ukrainian troops fought in Kharkiv"): a mutual act, both ways."""
+    out = [event]
+    seen = {(_dyad_key(event.source), _dyad_key(event.target))}
+    for source in sources:
+        for target in targets or [None]:
+            if target is not None and target.id == source.id:
+                target = event.source if event.source is not None and event.source.id != source.id else None
+                if target is None:
+                    continue
+            key = (_dyad_key(source), _dyad_key(target))
+            if key in seen or key[0] == key[1]:
+                continue
+            seen.add(key)
+            out.append(replace(event, source=source, target=target, evidence=[], parties=[]))
+    return out
+
+
+def _each_other(trigger: Token, obj: Token | None) -> bool:
+    """"expelled each other's diplomats", "accused one another", "each side blaming the other": an act of
+    each party on the others."""
+    words = [t.lower_ for t in (obj.subtree if obj is not None else ())]
+    words += [t.lower_ for c in trigger.children if c.dep_ == "prep" for t in c.subtree]
+    if obj is not None and obj.lower_ == "other" and any(c.lower_ == "the" for c in obj.children):
+        return True
+    return any(f"{a} {b}" in ("each other", "one another") for a, b in zip(words, words[1:]))
+
+
+_SIDES = frozenset({"country", "side", "nation", "neighbour", "neighbor", "government", "capital", "rival", "army",
+                    "military", "foe", "adversary", "party"})
+
+
+def _pair_of_sides(subject: Token) -> bool:
+    """"the two countries", "both sides", "each side", "the two neighbours": two parties told before."""
+    if subject.lemma_.lower() not in _SIDES and subject.lower_ not in _SIDES:
+        return False
+    words = {c.lower_ for c in subject.children if c.dep_ in ("nummod", "det", "predet", "amod")}
+    return bool(words & {"two", "both", "each"})
+
+
+def _each_to_the_others(event: EventRecord, sources: list[ActorRecord]) -> list[EventRecord]:
+    """"India and Pakistan expelled each other's diplomats": India's act on Pakistan and Pakistan's on India."""
+    out: list[EventRecord] = []
+    seen: set[tuple[str | None, str | None]] = set()
+    for source in sources:
+        for target in sources:
+            key = (_dyad_key(source), _dyad_key(target))
+            if target.id == source.id or key in seen or key[0] == key[1]:
+                continue
+            seen.add(key)
+            out.append(replace(event, source=source, target=target, evidence=[], parties=[]) if out else
+                       replace(event, source=source, target=target))
+    return out or [event]
 
 
 def _key(event: EventRecord) -> tuple[Any, ...]:
