@@ -366,6 +366,7 @@ class ActorResolver:
         previous: dict[str, str] = {}
         conflict = self._conflict_country(actors, doc)
         dateline = self._dateline_country(layout)
+        story = self._single_country(actors, layout)
         covered: set[int] = set()  # words of a phrase already read ("military government" is not also "government")
         for token in doc:
             entries = (
@@ -403,6 +404,8 @@ class ActorResolver:
                         iso3 = dateline
                     elif source == "place":
                         iso3 = self._sentence_place_country(head, doc_ents, ent_starts)
+                    elif source == "story":
+                        iso3 = story
                     if iso3:
                         break
                 if not iso3 or iso3 not in self.kb.countries:
@@ -438,7 +441,8 @@ class ActorResolver:
         return None
 
     def _sentence_place_country(self, token: Token, ents: list[Span], starts: list[int]) -> str | None:
-        """The country of a place named in the same sentence ("protesters ... in Caracas").
+        """The country of a place named in the same sentence ("protesters ... in Caracas", a city the
+        gazetteer knows: "police in Srinagar").
 
         ``ents`` are the Doc's entities in order and ``starts`` their first tokens (Doc.ents builds
         every Span anew on each access: looked up once per Doc, not once per generic actor)."""
@@ -449,6 +453,9 @@ class ActorResolver:
             if ent.label_ in ("GPE", "LOC"):
                 key = normalize(ent.text)
                 iso3 = self.kb.country_by_name(ent.text) or self.kb.capital_index.get(key)
+                if iso3 is None and self.gazetteer is not None and ent.label_ == "GPE" and len(ent.text) > 3:
+                    place = self.gazetteer.lookup(ent.text)  # "police arrested 20 protesters in Srinagar"
+                    iso3 = place.country if place is not None else None
                 if iso3:
                     return iso3
         return None

@@ -70,7 +70,8 @@ _PLACE_NOUNS = frozenset({"province", "provinces", "region", "regions", "state",
 _PLAIN_PLACE_NOUNS = frozenset({"province", "region", "city", "town", "district", "county", "governorate", "village",
                                 "villages", "township", "townships", "municipality", "oblast", "prefecture", "suburb",
                                 "neighbourhood", "neighborhood", "capital", "port", "locality", "commune", "crossing",
-                                "crossings", "state", "area"})
+                                "crossings", "state", "area", "sector", "sectors", "districts", "provinces", "regions",
+                                "areas", "counties", "states"})
 # Labels a place name can get from the model after "in", "near"...: a person after "in" is rare, an
 # organisation is not ("in NATO"), so only PERSON is taken for a place there without the gazetteer.
 _LOCATIVE_STRONG = frozenset({"in", "near", "outside", "around", "towards", "toward", "into", "inside", "throughout"})
@@ -298,6 +299,11 @@ class EntityResolver:
             return True
         if after is not None and after.is_lower and after.lower_ in _PLAIN_PLACE_NOUNS:
             return True
+        if after is not None and after.lower_ == "and":
+            # "the Shahkot and Khuiratta sectors", "Idlib and Hama provinces": the place noun after the pair
+            rest = next((t for t in doc[ent.end + 1 : ent.end + 6] if not t.is_title), None)
+            if rest is not None and rest.lower_ in _PLAIN_PLACE_NOUNS and rest.lower_.endswith("s"):
+                return True
         if ent.label_ == "PERSON" and len(ent) >= 2 and ent[-1].lower_ in _PLAIN_PLACE_NOUNS:
             return True  # "Kogi State", "Bono Region": no person's name ends in a place noun
         if after is not None and after.text == "," and ent.end + 1 < len(doc):
