@@ -435,3 +435,40 @@ def test_an_attack_noun_and_its_verb_are_one_event(extract_text):
 def test_places_named_before_a_plural_place_noun_are_places(extract_text):
     enriched = extract_text("Three civilians were killed by Indian Army fire in the Shahkot and Khuiratta sectors.")
     assert not [a for a in enriched.actors if a.name == "Shahkot"], [(a.name, a.type) for a in enriched.actors]
+
+
+@pytest.mark.parametrize(
+    "sentence, cameo, pair",
+    [
+        # force by police on a crowd is repression, even when the parser reads the crowd as a clause
+        ("Kenyan police opened fire on demonstrators marching on parliament in Nairobi on Tuesday.", "175", ("KEN", "KEN")),
+        # what two sides agree to do is their agreement; agreeing to meet stays an intent to meet
+        ("The Sudanese military and the Rapid Support Forces agreed in Jeddah to open lines of communication.", "057", ("SDN", "SDN")),
+        ("Iran and Iraq agreed on Sunday to hold border talks in Baghdad on April 12.", "036", ("IRN", "IRQ")),
+        # diplomats told to leave are expelled
+        ("Lavrov said Russia would ask 10 American diplomats to leave.", "161", ("RUS", "USA")),
+        ("Sudan||Five people were killed when RSF shells landed on a displacement shelter in El Fasher.", "194", ("SDN", "SDN")),
+        ("At least 85 civilians were killed as fighting between the Sudanese army and the Rapid Support Forces raged in Khartoum.", "190", ("SDN", "SDN")),
+    ],
+)
+def test_acts_coded_by_what_they_do_to_whom(extract_text, sentence, cameo, pair):
+    title, _, body = sentence.rpartition("||")
+    events = [(e.cameo, countries(e)) for e in extract_text(body, title=title or None).events]
+    assert (cameo, pair) in events, events
+
+
+def test_denying_an_accusation_is_a_statement_not_a_rejection(extract_text):
+    for sentence in ("Prime Minister Najib Razak has rejected the accusations.",
+                     "The RSF spokesman dismissed reports that the group's drones had killed 57 civilians.",
+                     "Saudi Arabia accused Iran of arming the Houthis, a charge Tehran rejected."):
+        assert not [e for e in extract_text(sentence).events if e.type == "REJECT"], sentence
+
+
+def test_a_sports_strike_or_a_health_strike_is_no_attack(extract_text):
+    enriched = extract_text("Around 40,000 health workers staged a walkout.", title="NHS strike: health workers stage first walkout in 32 years")
+    assert not [e for e in enriched.events if e.type == "ASSAULT"], [(e.cameo, e.trigger) for e in enriched.events]
+
+
+def test_an_honorific_is_not_a_known_persons_surname(extract_text):
+    enriched = extract_text("A Maldivian court has jailed Sheikh Imran Abdulla, head of the Adhaalath Party.")
+    assert "Hussein al-Sheikh" not in [a.name for a in enriched.actors]

@@ -236,9 +236,13 @@ class EventCoder:
 
     def _code(self, token: Token, state: _State) -> list[EventRecord]:
         lemma = token.lemma_.lower()
-        if _asked_for_or_denied(token):
+        if _asked_for_or_denied(token) or _a_denial(token):
             return []
-        if token.pos_ in ("VERB", "AUX") and token.dep_ not in ("amod", "compound", "auxpass", "aux"):
+        if token.tag_ == "VBG" and token.dep_ in _NOMINAL_DEPS and self.nouns.get(token.lower_):
+            # "as fighting between the army and the RSF raged", "fighting ... killed 20": a gerund the
+            # tagger reads as a verb but the sentence uses as a noun
+            rules = self.nouns.get(token.lower_)
+        elif token.pos_ in ("VERB", "AUX") and token.dep_ not in ("amod", "compound", "auxpass", "aux"):
             rules = self.verbs.get(lemma)
         elif token.pos_ in ("NOUN", "PROPN") and token.dep_ not in ("compound",):
             rules = self.nouns.get(lemma) or self.nouns.get(token.lower_)
@@ -309,7 +313,7 @@ class EventCoder:
             elif rule.complement_default in ("skip", "inherit"):
                 return []
         for refinement in rule.when:
-            if _refines(refinement, trigger, obj):
+            if _refines(refinement, trigger, obj, complement):
                 event_type = refinement.get("type", event_type)
                 cameo = str(refinement.get("cameo", cameo))
                 break
@@ -404,7 +408,7 @@ class EventCoder:
                 return []
         if rule.subject_sectors is not None and (source is None or (source.sector or "").lower() not in rule.subject_sectors):
             return []
-        if rule.require_both and target is None and not (rule.is_noun and event_type in _FORCE and source is not None):
+        if rule.require_both and target is None and not (rule.is_noun and event_type in _FORCE and _armed(source)):
             return []  # an attack or an arrest whose target the parse loses is aimed where it happened (below)
         if (cameo.startswith("084") and source is not None and target is not None and target.id.startswith("civilians:")
                 and target.country == source.country):
@@ -417,11 +421,13 @@ class EventCoder:
             target = None
         if collective and (target is None or not target.country):
             return []  # "critics condemned the decision": no one's act against no one
-        if rule.is_noun and event_type == "ASSAULT" and trigger.dep_ == "nsubj" and trigger.head.pos_ == "VERB":
+        joined: Token | None = None
+        if rule.is_noun and event_type == "ASSAULT" and trigger.dep_ in ("nsubj", "csubj") and trigger.head.pos_ == "VERB":
             # "an Israeli air strike hit the interior ministry building", "Israeli raids killed a woman":
             # the attack and its verb are one event; what the verb hit is what the attack hit
             verb = trigger.head
             if any(r.type == "ASSAULT" for r in self.verbs.get(verb.lemma_.lower(), ())) or verb.lemma_.lower() in _HIT_VERBS:
+                joined = verb  # its date and place are the attack's too
                 state.consumed.add(verb.i)
                 state.consumed.update(t.i for t in _consequences(verb))  # "..., killing four": its toll
                 hit = next((c for c in verb.children if c.dep_ in ("dobj", "obj")), None)
@@ -442,7 +448,7 @@ class EventCoder:
             cameo = _weapon_code(trigger, cameo)
 
         # how, when, where
-        chain = _chain(trigger) + [t for c in chain_extra for t in _chain(c)]
+        chain = _chain(trigger) + [t for c in chain_extra for t in _chain(c)] + (_chain(joined) if joined is not None else [])
         modality = self._modality(trigger, modality)
         negated = self._negated(trigger) != rule.negates  # "did not skip the summit" attended it
         # a planned event's date is the complement's ("agreed on Sunday to meet on April 12"), read forward;
@@ -500,6 +506,17 @@ class EventCoder:
             # "hit a market, killing 12", "air strikes on Idlib killed 21": the deaths are this attack's toll,
             # not a second attack (the coders of real wire copy code one)
             state.consumed.update(t.i for t in _consequences(trigger))
+        if (event_type == "AGREE" and cameo.startswith("03") and cameo != "036" and trigger.lemma_.lower() in _AGREEING
+                and (len(parties) > 1 or (rule.reciprocal and target is not None and target.type != "thing"))):
+            # "the army and the RSF agreed in Jeddah to open lines of communication", "Moon and Kim pledged to
+            # pursue denuclearization": what two sides agree to do is their agreement (057), not one side's intent
+            cameo = "057"
+        if (event_type == "ASSAULT" and source is not None and source.sector == "COP"
+                and (target is not None and target.sector == "CVL" or _lemma_in(obj, _CROWDS) if obj is not None else
+                     target is not None and target.sector == "CVL")):
+            # "police opened fire on demonstrators", "riot police fired rubber bullets at protesters": force used
+            # by police on a crowd is repression (175), as CAMEO and PLOVER code it
+            event_type, cameo = "COERCE", "175"
         everyone: list[ActorRecord] = []
         mutual = rule.reciprocal or event_type in RECIPROCAL_TYPES
         if mutual and len(parties) > 2:
@@ -644,7 +661,7 @@ class EventCoder:
                 for holder in holders:
                     for child in holder.children:
                         if child.dep_ == "prep" and child.lower_ == spec:
-                            tokens.extend(g for g in child.children if g.dep_ == "pobj")
+                            tokens.extend(_prep_objects(child))
         return tokens
 
     def _named_target(self, rule: Rule, trigger: Token, obj: Token | None, state: _State, source: ActorRecord | None) -> ActorRecord | None:
@@ -679,7 +696,7 @@ class EventCoder:
                 for holder in holders:
                     for child in holder.children:
                         if child.dep_ in ("prep", "dative") and child.lower_ == spec:
-                            candidates.extend(g for g in child.children if g.dep_ == "pobj")
+                            candidates.extend(_prep_objects(child))
             for candidate in candidates:
                 # the candidate and what it is coordinated with, not a second phrase of the same preposition
                 # ("an agreement with the EU on ... with Azerbaijan" is the parser's, not two parties)
@@ -1095,7 +1112,8 @@ def _consequences(trigger: Token) -> list[Token]:
     found = [c for c in trigger.children if c.dep_ in ("advcl", "xcomp", "conj") and c.tag_ == "VBG"
              and c.lemma_.lower() in _TOLL_VERBS]
     found += [g for c in found for g in c.conjuncts if g.lemma_.lower() in _TOLL_VERBS]
-    if trigger.pos_ in ("NOUN", "PROPN") and trigger.dep_ in ("nsubj", "nsubjpass") and trigger.head.lemma_.lower() in _TOLL_VERBS:
+    nominal = trigger.pos_ in ("NOUN", "PROPN") or (trigger.tag_ == "VBG" and trigger.dep_ in _NOMINAL_DEPS)
+    if nominal and trigger.dep_ in ("nsubj", "nsubjpass", "csubj") and trigger.head.lemma_.lower() in _TOLL_VERBS:
         found.append(trigger.head)
     if trigger.pos_ in ("NOUN", "PROPN"):
         found += [c for c in trigger.children if c.dep_ == "relcl" and c.lemma_.lower() in _TOLL_VERBS]  # "strikes that killed 20"
@@ -1103,6 +1121,7 @@ def _consequences(trigger: Token) -> list[Token]:
 
 
 # what an attack named by a noun does to what it hits ("the strike destroyed their house"): the attack's verb
+_NOMINAL_DEPS = frozenset({"nsubj", "nsubjpass", "pobj", "dobj", "csubj", "appos"})
 _HIT_VERBS = frozenset({"hit", "destroy", "damage", "level", "flatten", "raze", "target", "strike", "kill", "wound",
                         "injure", "set"})
 _WATERS = frozenset({"sea", "ocean", "gulf", "bay", "strait", "straits", "waters", "channel"})
@@ -1155,6 +1174,37 @@ def _asked_for_or_denied(token: Token) -> bool:
             return node.head.lemma_.lower() in _DEMANDING_VERBS and node.head.pos_ in ("VERB", "AUX")
         return False
     return False
+
+
+_AGREEING = frozenset({"agree", "pledge", "commit", "promise", "undertake"})
+_CROWDS = frozenset({"protester", "demonstrator", "crowd", "marcher", "rioter", "protesters", "demonstrators"})
+_DENIED = frozenset({"report", "accusation", "allegation", "claim", "charge", "suggestion", "assertion", "notion"})
+_DENYING = frozenset({"reject", "dismiss", "deny", "refute", "rebut", "brush"})
+
+
+def _prep_objects(prep: Token) -> list[Token]:
+    """A preposition's objects: its noun, or the subject of the clause it takes ("opened fire on
+    demonstrators marching on parliament", which the parser reads as a clause)."""
+    found = [g for g in prep.children if g.dep_ == "pobj"]
+    if not found:
+        found = [s for c in prep.children if c.dep_ == "pcomp" and c.pos_ == "VERB" for s in c.children if s.dep_ == "nsubj"]
+    return found
+
+
+def _a_denial(token: Token) -> bool:
+    """"rejected the accusations", "dismissed reports that its drones had killed 57", "a charge Tehran
+    rejected": denying what one is said to have done is a statement (CAMEO 016), not a rejection (12)."""
+    if token.lemma_.lower() not in _DENYING or token.pos_ not in ("VERB", "AUX"):
+        return False
+    said = [c for c in token.children if c.dep_ in ("dobj", "obj", "nsubjpass")]
+    if token.dep_ == "relcl":
+        said.append(token.head)
+    return any(t.lemma_.lower() in _DENIED for t in said)
+
+
+def _armed(actor: ActorRecord | None) -> bool:
+    """Who can strike: a state, an armed group, a military or police ("the NHS strike" is not an attack)."""
+    return actor is not None and (actor.type in ("country", "group") or (actor.sector or "") in ("MIL", "REB", "COP", "GOV"))
 
 
 def _unnamed_collective(trigger: Token) -> bool:
@@ -1303,10 +1353,15 @@ def _lemma_in(token: Token, lemmas: frozenset[str]) -> bool:
     )
 
 
-def _refines(refinement: dict[str, Any], trigger: Token, obj: Token | None) -> bool:
+def _refines(refinement: dict[str, Any], trigger: Token, obj: Token | None, complement: Token | None = None) -> bool:
+    if "complement" in refinement:
+        # "asked 10 American diplomats to leave": the infinitive says what the act is
+        if complement is None or complement.lemma_.lower() not in {str(x).lower() for x in refinement["complement"]}:
+            return False
     if "object" in refinement:
         lemmas = frozenset(str(x).lower() for x in refinement["object"])
-        if obj is None or not _lemma_in(obj, lemmas):
+        # the object or its apposition: "ordered Zuheir Jabbour, the charge d'affaires, to leave"
+        if obj is None or not any(_lemma_in(o, lemmas) for o in [obj, *(c for c in obj.children if c.dep_ == "appos")]):
             return False
     if "lemma" in refinement:
         if trigger.lemma_.lower() not in {str(x).lower() for x in refinement["lemma"]}:

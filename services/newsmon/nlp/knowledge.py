@@ -338,7 +338,13 @@ def _short_names(name: str, short: Any) -> tuple[str, ...]:
         shorts = [last]
     if re.match(r"^(al|el)-", last, re.I):
         shorts.append(last.split("-", 1)[1])
-    return tuple(s for s in dict.fromkeys(shorts) if s not in _COMMON_SURNAMES and s not in _MONTHS_AND_DAYS)
+    return tuple(s for s in dict.fromkeys(shorts)
+                 if s not in _COMMON_SURNAMES and s not in _MONTHS_AND_DAYS and s not in _HONORIFICS)
+
+
+# Surnames that are also honorifics before other people's names ("Hussein al-Sheikh" is not the
+# "Sheikh" of "Sheikh Imran Abdulla", nor "Mullah Omar" anyone's "Mullah").
+_HONORIFICS = frozenset("Sheikh Shaikh Sheik Emir Amir Mullah Imam Sayyid Sayed Sultan Pasha Haji Hajji Mufti".split())
 
 
 PERSON_KEYS = frozenset({"name", "id", "country", "aliases", "sector", "offices", "short", "source", "seen"})
