@@ -1103,6 +1103,7 @@ _LIGHT_VERBS = frozenset({"carry", "launch", "conduct", "stage", "mount", "make"
 
 
 _TOLL_VERBS = frozenset({"kill", "wound", "injure", "hurt", "maim", "leave"})
+_DAMAGE_VERBS = frozenset({"destroy", "damage", "flatten", "level", "raze", "burn"})
 
 
 def _consequences(trigger: Token) -> list[Token]:
@@ -1110,7 +1111,7 @@ def _consequences(trigger: Token) -> list[Token]:
     and, for an attack named by a noun, the verb it is the subject of ("the strike killed 21") or its
     relative clause ("the strikes that killed 20")."""
     found = [c for c in trigger.children if c.dep_ in ("advcl", "xcomp", "conj") and c.tag_ == "VBG"
-             and c.lemma_.lower() in _TOLL_VERBS]
+             and c.lemma_.lower() in _TOLL_VERBS | _DAMAGE_VERBS]  # "..., destroying three homes": its damage
     found += [g for c in found for g in c.conjuncts if g.lemma_.lower() in _TOLL_VERBS]
     nominal = trigger.pos_ in ("NOUN", "PROPN") or (trigger.tag_ == "VBG" and trigger.dep_ in _NOMINAL_DEPS)
     if nominal and trigger.dep_ in ("nsubj", "nsubjpass", "csubj") and trigger.head.lemma_.lower() in _TOLL_VERBS:
