@@ -511,9 +511,7 @@ class EventCoder:
             # "the army and the RSF agreed in Jeddah to open lines of communication", "Moon and Kim pledged to
             # pursue denuclearization": what two sides agree to do is their agreement (057), not one side's intent
             cameo = "057"
-        if (event_type == "ASSAULT" and source is not None and source.sector == "COP"
-                and (target is not None and target.sector == "CVL" or _lemma_in(obj, _CROWDS) if obj is not None else
-                     target is not None and target.sector == "CVL")):
+        if event_type == "ASSAULT" and source is not None and source.sector == "COP" and _on_a_crowd(target, obj):
             # "police opened fire on demonstrators", "riot police fired rubber bullets at protesters": force used
             # by police on a crowd is repression (175), as CAMEO and PLOVER code it
             event_type, cameo = "COERCE", "175"
@@ -1203,6 +1201,11 @@ def _a_denial(token: Token) -> bool:
     return any(t.lemma_.lower() in _DENIED for t in said)
 
 
+def _on_a_crowd(target: ActorRecord | None, obj: Token | None) -> bool:
+    """Aimed at people gathered: a civilian group ("Kenyan protesters") or a crowd the object names."""
+    return (target is not None and target.sector == "CVL") or (obj is not None and _lemma_in(obj, _CROWDS))
+
+
 def _armed(actor: ActorRecord | None) -> bool:
     """Who can strike: a state, an armed group, a military or police ("the NHS strike" is not an attack)."""
     return actor is not None and (actor.type in ("country", "group") or (actor.sector or "") in ("MIL", "REB", "COP", "GOV"))
@@ -1489,8 +1492,7 @@ def _each_to_the_others(event: EventRecord, sources: list[ActorRecord]) -> list[
             if target.id == source.id or key in seen or key[0] == key[1]:
                 continue
             seen.add(key)
-            out.append(replace(event, source=source, target=target, evidence=[], parties=[]) if out else
-                       replace(event, source=source, target=target))
+            out.append(replace(event, source=source, target=target, evidence=[] if out else event.evidence, parties=[]))
     return out or [event]
 
 
