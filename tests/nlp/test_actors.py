@@ -69,3 +69,32 @@ def test_entities_link_to_actors(extract_text):
     linked = {e.text: e.actor_id for e in enriched.entities if e.field == "body"}
     assert linked["Erdogan"] == "recep-tayyip-erdogan"
     assert linked["ANKARA"] is None
+
+
+def test_a_body_takes_its_possessors_country(extract_text):
+    # the two-country story gives no single country to fall back on: the possessor decides
+    enriched = extract_text("Guyana's Ministry of Foreign Affairs has condemned the announcement by Venezuela.")
+    assert actor(enriched, "Ministry of Foreign Affairs").country == "GUY"
+
+
+def test_a_spokesman_of_a_known_group_is_the_groups(extract_text):
+    # not the country of "the United States", the only country the sentence names
+    enriched = extract_text("Houthi spokesman Yahya Sarea warned the United States.")
+    assert actor(enriched, "Yahya Sarea").country == "YEM"
+
+
+def test_an_ordinal_in_a_title_keeps_the_country_before_it(extract_text):
+    enriched = extract_text("South Korea's First Vice Foreign Minister Chang Ho-jin lodged a strong protest with Chinese Ambassador Xing Haiming.")
+    assert actor(enriched, "Chang Ho-jin").country == "KOR"
+
+
+def test_names_are_found_without_their_accents(extract_text):
+    enriched = extract_text("Vucic accused Kosovo's authorities of trying to intimidate ethnic Serbs.", published="2023-01-10")
+    assert actor(enriched, "Aleksandar Vučić").country == "SRB"
+
+
+def test_a_capitalised_riot_is_no_person(extract_text):
+    enriched = extract_text("Riot police in Hong Kong fired tear gas on Sunday to scatter thousands of protesters.")
+    assert "Riot" not in {a.name for a in enriched.actors}
+    police = [a for a in enriched.actors if a.sector == "COP"]
+    assert police and police[0].country == "HKG"

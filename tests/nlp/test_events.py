@@ -472,3 +472,23 @@ def test_a_sports_strike_or_a_health_strike_is_no_attack(extract_text):
 def test_an_honorific_is_not_a_known_persons_surname(extract_text):
     enriched = extract_text("A Maldivian court has jailed Sheikh Imran Abdulla, head of the Adhaalath Party.")
     assert "Hussein al-Sheikh" not in [a.name for a in enriched.actors]
+
+
+@pytest.mark.parametrize(
+    "sentence, cameo, pair",
+    [
+        # officials of a side stand for its country, through "from" or "loyal to"
+        ("Washington has slapped sanctions on more than 20 officials loyal to Venezuelan President Nicolas Maduro.", "163", ("USA", "VEN")),
+        ("The Trump administration is imposing sanctions on 13 senior figures from Venezuela's government.", "163", ("USA", "VEN")),
+        # a protest that names no one is against the authorities at home
+        ("Hundreds of protesters rallied in Tripoli on May 16.", "141", ("LBY", "LBY")),
+        # the crowd tear gas was fired to scatter is its target
+        ("Riot police in Hong Kong fired tear gas on Sunday to scatter thousands of protesters.", "175", ("HKG", "HKG")),
+        # a coalition is coded as its leader's forces
+        ("A Saudi-led coalition air strike hit a market in the Yemeni town of Saada, killing ten people.", "195", ("SAU", "YEM")),
+    ],
+)
+def test_targets_and_sources_found_through_their_phrase(extract_text, sentence, cameo, pair):
+    events = [e for e in extract_text(sentence).events if e.cameo == cameo]
+    assert events, [(e.cameo, countries(e)) for e in extract_text(sentence).events]
+    assert countries(events[0]) == pair

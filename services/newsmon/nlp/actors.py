@@ -33,7 +33,8 @@ from .knowledge import GenericActor, KnowledgeBase, KnownActor, Title, get_knowl
 
 ACTOR_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC"})
 _RUN_GLUE = frozenset({"of", "and", "the", "for", "'s", "\u2019s", "-", "on", "new", "former", "acting", "interim",
-                       "outgoing", "incoming", "ousted", "late", "then", "deputy", "senior", "top", "federal"})
+                       "outgoing", "incoming", "ousted", "late", "then", "deputy", "senior", "top", "federal",
+                       "first", "second", "chief", "principal"})
 
 
 @dataclass
@@ -95,8 +96,9 @@ class ActorResolver:
         actors: dict[str, ActorRecord] = {}
         persons: list[Span] = []
 
+        self._misread = {ent.start for ent in doc.ents if self._misread_generic(doc, ent)}
         for ent in doc.ents:
-            if ent.label_ not in ACTOR_LABELS:
+            if ent.label_ not in ACTOR_LABELS or ent.start in self._misread:
                 continue
             if ent.label_ == "PERSON" and not self._known_group(ent.text):
                 persons.append(ent)
@@ -109,6 +111,16 @@ class ActorResolver:
         doc._.newsmon_token_actor = {i: a.id for a in actors.values() for i in a.tokens}
         doc.user_data.pop("newsmon_ent_index", None)  # Spans do not travel between processes (nlp.pipe n_process>1)
         return doc
+
+    def _misread_generic(self, doc: Doc, ent: Span) -> bool:
+        """A capitalised first word of a common-noun actor the model took for a name ("Riot police in Hong
+        Kong fired tear gas": no one called Riot): the two words are a phrase of the generic actors."""
+        if len(ent) != 1 or ent.end >= len(doc) or ent.label_ not in ("PERSON", "ORG"):
+            return False
+        following = doc[ent.end]
+        first = ent[0].lower_
+        return any(phrase[:2] == (first, word) for word in (following.lower_, following.lemma_.lower())
+                   for phrase, _ in self._generic_first.get(first, ()) if len(phrase) >= 2)
 
     def _known_group(self, text: str) -> bool:
         """A name the model read as a person's that the knowledge base holds only as a group or body
@@ -220,7 +232,8 @@ class ActorResolver:
         i = ent.start - 1
         while i >= sent_start:
             token = doc[i]
-            if token.lower_ in self.kb.title_words or token.lower_ in _RUN_GLUE or self._country_token(token) or self._igo_token(token):
+            if (token.lower_ in self.kb.title_words or token.lower_ in _RUN_GLUE or self._country_token(token)
+                    or self._igo_token(token) or self._group_country(token)):
                 i -= 1
                 continue
             break
@@ -257,6 +270,20 @@ class ActorResolver:
             return self.kb.country_of(token.text) or (self.kb.country_of(doc_ent.text) if (doc_ent := _ent_of(token)) is not None else None)
         return None
 
+    def _group_country(self, token: Token) -> str | None:
+        """The country of a group or body the knowledge base knows, named before a title ("Houthi spokesman
+        Yahya Sarea", "RSF commander"): the man speaks for the group, not for a country named elsewhere."""
+        if not token.is_title and not token.is_upper:
+            return None
+        ent = _ent_of(token)
+        names = [ent.text] if ent is not None and ent.label_ in ("ORG", "NORP", "PERSON") else []
+        names.append(token.text)
+        for name in names:
+            known = [k for k in self.kb.known(name) if k.type not in ("person", "country") and k.country]
+            if known:
+                return known[0].country
+        return None
+
     def _igo_token(self, token: Token) -> bool:
         if token.ent_type_ != "ORG":
             return False
@@ -270,7 +297,7 @@ class ActorResolver:
             return RoleReading()
         country = None
         for token in run:
-            found = self._country_token(token)
+            found = self._country_token(token) or self._group_country(token)
             if found:
                 country = found
         if any(self._igo_token(t) for t in run):
@@ -330,6 +357,12 @@ class ActorResolver:
                 if found:
                     return found
             for child in span.root.children:
+                if child.dep_ == "poss" and child not in span:
+                    # "Guyana's Ministry of Foreign Affairs", "the Israeli army's Northern Command"
+                    for token in child.subtree:
+                        iso3 = self._country_token(token) or self._word_country(token)
+                        if iso3:
+                            return iso3
                 if child.dep_ == "appos" or (child.dep_ == "prep" and child.lower_ == "of"):
                     for token in child.subtree:
                         if self._igo_token(token):
@@ -361,8 +394,9 @@ class ActorResolver:
     def _generic(self, doc: Doc, actors: dict[str, ActorRecord], layout) -> None:
         doc_ents = list(doc.ents)
         ent_starts = [e.start for e in doc_ents]
-        in_entity = {i for e in doc_ents for i in range(e.start, e.end)}
-        persons = {i for e in doc_ents if e.label_ == "PERSON" for i in range(e.start, e.end)}
+        misread = getattr(self, "_misread", set())
+        in_entity = {i for e in doc_ents if e.start not in misread for i in range(e.start, e.end)}
+        persons = {i for e in doc_ents if e.label_ == "PERSON" and e.start not in misread for i in range(e.start, e.end)}
         previous: dict[str, str] = {}
         conflict = self._conflict_country(actors, doc)
         dateline = self._dateline_country(layout)

@@ -68,6 +68,12 @@ _RELATIONAL = frozenset({"ally", "aide", "adviser", "advisor", "supporter", "loy
                          "predecessor", "challenger", "detractor", "biographer"})
 # Event types whose target may be a place or the people in it ("struck a market in Idlib", "arrested 15
 # people", "aid to Gaza"), not only a named actor.
+# People acting for someone named in their phrase: "officials loyal to Maduro", "13 figures from
+# Venezuela's government", "members of the junta" stand for that side's country (not for the person).
+_REPRESENTATIVES = frozenset({"official", "figure", "member", "diplomat", "envoy", "staff", "officer", "representative",
+                              "individual", "entity", "leader", "commander", "minister", "lawmaker", "legislator",
+                              "personnel", "employee", "agent", "operative", "delegate", "delegation", "executive"})
+_REPRESENTING_PREPS = frozenset({"of", "from", "in", "at", "to"})
 _PLACE_TARGET_TYPES = frozenset({"ASSAULT", "COERCE", "AID", "MOBILIZE", "THREATEN"})
 # Common nouns for people who are not an organised actor: the civilians of the place they are in.
 _PEOPLE_NOUNS = frozenset({"people", "person", "civilian", "villager", "resident", "child", "woman", "man", "worshipper",
@@ -439,6 +445,11 @@ class EventCoder:
             # object, "MOGADISHU - a suicide bomber blew himself up inside": force used at the sentence's
             # place, else where the story is filed from, is used against that country
             target = state.force_target(trigger, source)
+        if (target is None and event_type == "PROTEST" and source is not None and source.country
+                and state.kb is not None and source.country in state.kb.countries):
+            # "hundreds of protesters rallied in Tripoli", "marched through Hong Kong": a protest that names no
+            # one is against the authorities at home, as coders of wire copy (and CAMEO's examples) code it
+            target = state.authorities(source.country)
         if source is None and target is None:
             return []  # "a blast killed": an unattributed attack is coded only when what it hit is known
         if event_type == "ASSAULT" and cameo == "183":
@@ -655,6 +666,8 @@ class EventCoder:
         for spec in rule.target:
             if spec == "object" and obj is not None:
                 tokens.append(obj)
+            elif spec == "purpose":
+                tokens.extend(_purpose_objects(trigger))
             elif spec not in ("dative", "poss", "object"):
                 for holder in holders:
                     for child in holder.children:
@@ -682,6 +695,8 @@ class EventCoder:
                 candidates = [g for c in candidates for g in ([c] + [x for x in c.children if x.dep_ == "pobj"])]
             elif spec == "poss":
                 candidates = [c for c in trigger.children if c.dep_ == "poss"]
+            elif spec == "purpose":
+                candidates = _purpose_objects(trigger)
             elif spec == "clause_subject":
                 # "said the attacks on the convoy were a war crime": the clause's subject, else its "by"
                 predicate = _predicate(trigger)
@@ -847,10 +862,26 @@ class _State:
         if persons_only:
             found = [f for f in found if f[2].type == "person"]
         if not found:
-            return None
+            return None if persons_only else self._represented(token)
         if token.pos_ == "NOUN" and all(f[2].type == "country" for f in found) and token.lemma_.lower() in _THINGS:
             return None  # "the Yemen crisis" is not Yemen acting
         return min(found, key=lambda f: (f[0], f[1]))[2]
+
+    def _represented(self, token: Token) -> ActorRecord | None:
+        """The side that people of a representative noun act for, through a preposition ``actor_in`` does not
+        follow ("sanctions on officials loyal to Maduro", "on 13 figures from Venezuela's government"): the
+        country of the first actor in the phrase, as a country, for the officials are not the one named."""
+        if token.lemma_.lower() not in _REPRESENTATIVES or self.kb is None:
+            return None
+        preps = [c for c in token.children if c.dep_ == "prep" and c.lower_ in _REPRESENTING_PREPS]
+        preps += [p for a in token.children if a.dep_ == "amod" for p in a.children if p.dep_ == "prep" and p.lower_ == "to"]
+        for prep in preps:
+            for node in prep.subtree:
+                actor_id = self.token_actor.get(node.i)
+                actor = self.actors.get(actor_id) if actor_id is not None else None
+                if actor is not None and actor.country and actor.country in self.kb.countries:
+                    return self.country_actor(actor.country)
+        return None
 
     def place_in(self, token: Token) -> PlaceRecord | None:
         return self.places.get(token.i)
@@ -1179,6 +1210,13 @@ _AGREEING = frozenset({"agree", "pledge", "commit", "promise", "undertake"})
 _CROWDS = frozenset({"protester", "demonstrator", "crowd", "marcher", "rioter", "protesters", "demonstrators"})
 _DENIED = frozenset({"report", "accusation", "allegation", "claim", "charge", "suggestion", "assertion", "notion"})
 _DENYING = frozenset({"reject", "dismiss", "deny", "refute", "rebut", "brush"})
+
+
+def _purpose_objects(trigger: Token) -> list[Token]:
+    """The objects of what an act was for: "fired tear gas to scatter thousands of protesters"."""
+    return [o for c in trigger.children if c.dep_ in ("advcl", "xcomp") and c.pos_ == "VERB"
+            and any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children)
+            for o in c.children if o.dep_ in ("dobj", "obj")]
 
 
 def _prep_objects(prep: Token) -> list[Token]:

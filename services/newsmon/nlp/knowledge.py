@@ -60,6 +60,12 @@ def normalize(text: str) -> str:
     return text
 
 
+def _unaccented(text: str) -> str:
+    """The text without its combining accents ("vučić" -> "vucic"); letters with no ASCII form stay."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return unicodedata.normalize("NFC", "".join(c for c in decomposed if not unicodedata.combining(c)))
+
+
 def slug(text: str) -> str:
     """An id from a name: ``Vladimir Putin`` -> ``vladimir-putin``."""
     text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
@@ -226,13 +232,15 @@ class KnowledgeBase:
         aliases: dict[str, list[str]] = defaultdict(list)
         shorts: dict[str, list[str]] = defaultdict(list)
         for actor in self.actors.values():
+            # each name also without its accents: wire copy writes "Vucic" and "Erdogan" for "Vučić", "Erdoğan"
             for name in (actor.name, *actor.aliases):
-                key = normalize(name)
-                if actor.id not in aliases[key]:
-                    aliases[key].append(actor.id)
+                for key in {normalize(name), _unaccented(normalize(name))}:
+                    if actor.id not in aliases[key]:
+                        aliases[key].append(actor.id)
             for short in actor.short_names:
-                if actor.id not in shorts[short]:
-                    shorts[short].append(actor.id)
+                for key in {short, _unaccented(short)}:
+                    if actor.id not in shorts[key]:
+                        shorts[key].append(actor.id)
         self.alias_index = {k: tuple(v) for k, v in aliases.items()}
         self.ambiguous_index = {normalize(n): a for a in self.ambiguous_names for n in a.names}
         self.short_index = {k: tuple(v) for k, v in shorts.items()}
