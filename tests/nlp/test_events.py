@@ -492,3 +492,18 @@ def test_targets_and_sources_found_through_their_phrase(extract_text, sentence, 
     events = [e for e in extract_text(sentence).events if e.cameo == cameo]
     assert events, [(e.cameo, countries(e)) for e in extract_text(sentence).events]
     assert countries(events[0]) == pair
+
+
+@pytest.mark.parametrize(
+    "sentence, cameo",
+    [
+        # an armed group killing many people of a village is a mass killing (202)
+        ("CODECO militiamen attacked a church compound in the village of Kilo in Ituri province, killing 18 civilians.", "202"),
+        # fewer dead, an air strike, or an army: the attack keeps its own code
+        ("CODECO militiamen attacked a church compound in the village of Kilo in Ituri province, killing 6 civilians.", "190"),
+        ("Russian air strikes on Kharkiv killed 25 civilians on Tuesday.", "195"),
+    ],
+)
+def test_a_mass_killing_is_202_only_by_an_armed_group_on_the_ground(extract_text, sentence, cameo):
+    attacks = [e for e in extract_text(sentence).events if e.type == "ASSAULT"]
+    assert [e.cameo for e in attacks] == [cameo]

@@ -74,6 +74,7 @@ _REPRESENTATIVES = frozenset({"official", "figure", "member", "diplomat", "envoy
                               "individual", "entity", "leader", "commander", "minister", "lawmaker", "legislator",
                               "personnel", "employee", "agent", "operative", "delegate", "delegation", "executive"})
 _REPRESENTING_PREPS = frozenset({"of", "from", "in", "at", "to"})
+MASS_KILLING_DEAD = 18  # the dead of one attack on civilians by an armed group that make it a mass killing (202)
 _PLACE_TARGET_TYPES = frozenset({"ASSAULT", "COERCE", "AID", "MOBILIZE", "THREATEN"})
 # Common nouns for people who are not an organised actor: the civilians of the place they are in.
 _PEOPLE_NOUNS = frozenset({"people", "person", "civilian", "villager", "resident", "child", "woman", "man", "worshipper",
@@ -237,6 +238,9 @@ class EventCoder:
                     events.append(event)
                     coded.append((token.i, event))
             _give_tolls(sent, coded)
+            for _, event in coded:
+                if _a_mass_killing(event):
+                    event.cameo = "202"
         doc._.newsmon_events = _merge(events)
         return doc
 
@@ -1440,6 +1444,21 @@ def _give_tolls(sent: Span, coded: list[tuple[int, EventRecord]]) -> None:
             event.dead = toll.count
         elif toll.kind == "injured" and event.injured is None:
             event.injured = toll.count
+
+
+def _a_mass_killing(event: EventRecord) -> bool:
+    """CAMEO 202, mass killing: an armed group or gunmen killing at least ``MASS_KILLING_DEAD``
+    people in a village, a camp or a crowd ("gunmen stormed the village of Umogidi ... at least 51 people were
+    killed", "CODECO militiamen ... killing 18 civilians"), not a battle, a bombing or an air strike,
+    whose codes say how the people died."""
+    if event.type != "ASSAULT" or event.dead is None or event.dead < MASS_KILLING_DEAD:
+        return False
+    if event.cameo[:2] not in ("18", "19") or event.cameo.startswith(("183", "194", "195")):
+        return False
+    source, target = event.source, event.target
+    if source is None or not (source.sector == "REB" or (source.type == "group" and source.sector not in ("GOV", "MIL", "COP"))):
+        return False  # an author unnamed may be an air force ("dawn air strikes flattened buildings, killing 23")
+    return target is not None and (target.sector == "CVL" or target.type == "location")
 
 
 def _merge(events: list[EventRecord]) -> list[EventRecord]:
