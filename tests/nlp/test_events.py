@@ -507,3 +507,18 @@ def test_targets_and_sources_found_through_their_phrase(extract_text, sentence, 
 def test_a_mass_killing_is_202_only_by_an_armed_group_on_the_ground(extract_text, sentence, cameo):
     attacks = [e for e in extract_text(sentence).events if e.type == "ASSAULT"]
     assert [e.cameo for e in attacks] == [cameo]
+
+
+@pytest.mark.parametrize(
+    "sentence, cameo, pair",
+    [
+        ("Putin reproached the Kyiv administration for dodging its obligations under the Minsk deals.", "111", ("RUS", "UKR")),
+        # whoever is said to be behind an act is accused of it
+        ("Maduro insists that Washington is behind an attempted coup.", "112", ("VEN", "USA")),
+        # the country of a title the name is in apposition to
+        ("Ukraine's ambassador in Washington, Oksana Markarova, accused Russia of firing a vacuum bomb.", "112", ("UKR", "RUS")),
+    ],
+)
+def test_accusations_told_as_reproaches_and_claims(extract_text, sentence, cameo, pair):
+    events = [e for e in extract_text(sentence).events if e.type == "ACCUSE"]
+    assert [(e.cameo, countries(e)) for e in events] == [(cameo, pair)]

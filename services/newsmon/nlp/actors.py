@@ -244,6 +244,10 @@ class ActorResolver:
                 if child.dep_ == "appos" and child.lower_ in self.kb.title_words:
                     reading = self._read_run([t for t in child.subtree if t.i < child.i + 1 or t.dep_ != "relcl"])
                     break
+        head = ent.root.head
+        if reading.role is None and ent.root.dep_ == "appos" and head.lower_ in self.kb.title_words and head.i < ent.start:
+            # "Ukraine's ambassador in Washington, Oksana Markarova, accused ...": the title the name is in apposition to
+            reading = self._read_run([t for t in head.subtree if t.i < ent.start and t.dep_ not in ("punct", "relcl")])
         return reading
 
     def _in_context(self, text: str) -> str | None:

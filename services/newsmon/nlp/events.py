@@ -704,7 +704,7 @@ class EventCoder:
             elif spec == "clause_subject":
                 # "said the attacks on the convoy were a war crime": the clause's subject, else its "by"
                 predicate = _predicate(trigger)
-                clause = predicate.head if predicate is not None and predicate.dep_ in ("acomp", "attr") else None
+                clause = predicate.head if predicate is not None and predicate.dep_ in ("acomp", "attr", "prep") else None
                 if clause is not None:
                     candidates = [g for g in clause.children if g.dep_ in ("nsubj", "nsubjpass")]
                     candidates += [x for g in predicate.children if g.dep_ == "prep" and g.lower_ == "by"
@@ -1288,6 +1288,8 @@ def _predicate(trigger: Token) -> Token | None:
                     if any(g.dep_ in ("det", "neg") and g.lower_ in ("no", "not", "never") for g in grandchild.children):
                         return None
                     return grandchild
+                if grandchild.dep_ == "prep" and grandchild.lower_ == "behind" and any(g.dep_ == "pobj" for g in grandchild.children):
+                    return grandchild  # "said Washington was behind the coup attempt"
         if child.dep_ == "dobj":
             for grandchild in child.children:
                 if grandchild.dep_ in ("oprd", "amod") and grandchild.i > child.i and grandchild.pos_ in ("NOUN", "ADJ"):
