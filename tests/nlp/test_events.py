@@ -522,3 +522,19 @@ def test_a_mass_killing_is_202_only_by_an_armed_group_on_the_ground(extract_text
 def test_accusations_told_as_reproaches_and_claims(extract_text, sentence, cameo, pair):
     events = [e for e in extract_text(sentence).events if e.type == "ACCUSE"]
     assert [(e.cameo, countries(e)) for e in events] == [(cameo, pair)]
+
+
+@pytest.mark.parametrize(
+    "sentence, expected",
+    [
+        # a travel advisory lowers relations with the destination; the travel is not a visit
+        ("The State Department tells Americans not to travel to Syria at all, citing terrorism.", [("160", ("USA", "SYR"))]),
+        # "hit back by ..." is the act after "by"; "hit by sanctions" no attack
+        ("Pakistan hit back by closing its airspace to Indian airlines and halting all trade with New Delhi.", [("163", ("PAK", "IND"))]),
+        ("Russian officials hit by EU sanctions include the defence minister.", []),
+        # what a protest demands is its aim, not a second event
+        ("Hundreds of protesters rallied in Tripoli on May 16 to demand the removal of the prime minister.", [("141", ("LBY", "LBY"))]),
+    ],
+)
+def test_advisories_figures_of_speech_and_protest_aims(extract_text, sentence, expected):
+    assert [(e.cameo, countries(e)) for e in extract_text(sentence).events] == expected

@@ -111,6 +111,7 @@ _TRAVEL_NOUNS = frozenset({"trip", "visit", "tour", "journey"})
 _EXERCISES = frozenset({"exercise", "drill", "maneuver", "manoeuvre", "wargame", "game", "patrol"})
 _JOINT = frozenset({"joint", "combined", "bilateral", "trilateral", "multinational"})
 # verbs whose reported or infinitive clause is an act asked for or denied, not one done (_asked_for_or_denied)
+_PROTEST_AIMS = frozenset({"demand", "call", "ask", "urge", "seek", "press", "push", "insist", "request"})
 _DEMANDING_VERBS = frozenset({"demand", "insist", "urge", "ask", "request", "deny", "press", "implore"})  # not "want": an intent (03)
 # subjects that act as a body without a country of their own (see _unnamed_collective)
 _COLLECTIVES = frozenset({"group", "donor", "activist", "campaigner", "organisation", "organization", "ngo", "watchdog",
@@ -246,7 +247,7 @@ class EventCoder:
 
     def _code(self, token: Token, state: _State) -> list[EventRecord]:
         lemma = token.lemma_.lower()
-        if _asked_for_or_denied(token) or _a_denial(token):
+        if _asked_for_or_denied(token) or _a_denial(token) or _a_figure_of_speech(token):
             return []
         if token.tag_ == "VBG" and token.dep_ in _NOMINAL_DEPS and self.nouns.get(token.lower_):
             # "as fighting between the army and the RSF raged", "fighting ... killed 20": a gerund the
@@ -517,6 +518,16 @@ class EventCoder:
             # "sent aid": the verb's event, not a second one from its object noun; but what is condemned,
             # demanded or rejected ("condemned the RSF's takeover of El Fasher") is an event of its own
             state.consumed.add(obj.i)
+        if "destination" in rule.target:
+            # "told Americans not to travel to Syria": the travel warned against is the advisory's, not a visit
+            state.consumed.update(t.i for t in trigger.subtree if t.lemma_.lower() in _GOING or t.lower_ in _GOING)
+        if event_type == "PROTEST":
+            # "rallied in Tripoli to demand the removal of the prime minister and to call for elections": what a
+            # protest is for is the protest's aim, not a second event (coders of wire copy code the protest)
+            # (a condemnation the protest voices is coded, as they code it: "rallied to condemn the election")
+            for purpose in (c for c in trigger.children if c.dep_ in ("advcl", "xcomp") and c.pos_ == "VERB"
+                            and any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children)):
+                state.consumed.update(t.i for t in (purpose, *purpose.conjuncts) if t.lemma_.lower() in _PROTEST_AIMS)
         if event_type == "ASSAULT":
             # "hit a market, killing 12", "air strikes on Idlib killed 21": the deaths are this attack's toll,
             # not a second attack (the coders of real wire copy code one)
@@ -672,6 +683,8 @@ class EventCoder:
                 tokens.append(obj)
             elif spec == "purpose":
                 tokens.extend(_purpose_objects(trigger))
+            elif spec == "destination":
+                tokens.extend(_destinations(trigger))
             elif spec not in ("dative", "poss", "object"):
                 for holder in holders:
                     for child in holder.children:
@@ -701,6 +714,8 @@ class EventCoder:
                 candidates = [c for c in trigger.children if c.dep_ == "poss"]
             elif spec == "purpose":
                 candidates = _purpose_objects(trigger)
+            elif spec == "destination":
+                candidates = _destinations(trigger)
             elif spec == "clause_subject":
                 # "said the attacks on the convoy were a war crime": the clause's subject, else its "by"
                 predicate = _predicate(trigger)
@@ -1223,6 +1238,23 @@ def _purpose_objects(trigger: Token) -> list[Token]:
             for o in c.children if o.dep_ in ("dobj", "obj")]
 
 
+_GOING = frozenset({"travel", "go", "visit", "trip", "journey", "fly"})
+
+
+def _destinations(trigger: Token) -> list[Token]:
+    """Where the act warns against going or tells people to leave: "not to travel to Syria", "against
+    travelling to remote parts of Algeria" (the place, or the country the part is of)."""
+    found = []
+    for node in trigger.subtree:
+        if node.lemma_.lower() in _GOING or node.lower_ in _GOING:
+            for prep in node.children:
+                if prep.dep_ == "prep" and prep.lower_ in ("to", "in"):
+                    for obj in _prep_objects(prep):
+                        inner = [g for c in obj.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children if g.dep_ == "pobj"]
+                        found.extend([obj, *inner])
+    return found
+
+
 def _prep_objects(prep: Token) -> list[Token]:
     """A preposition's objects: its noun, or the subject of the clause it takes ("opened fire on
     demonstrators marching on parliament", which the parser reads as a clause)."""
@@ -1241,6 +1273,30 @@ def _a_denial(token: Token) -> bool:
     if token.dep_ == "relcl":
         said.append(token.head)
     return any(t.lemma_.lower() in _DENIED for t in said)
+
+
+_FIGURATIVE_HITTERS = frozenset({"sanction", "tariff", "penalty", "embargo", "measure", "ban", "restriction", "levy",
+                                 "duty", "inflation", "crisis", "recession", "shortage", "storm", "flood", "drought",
+                                 "quake", "earthquake", "cyclone", "hurricane", "typhoon", "fire", "wildfire", "virus",
+                                 "pandemic", "outbreak", "strike", "walkout"})
+
+
+def _a_figure_of_speech(token: Token) -> bool:
+    """"hit" and "strike" that are no attack: "Pakistan hit back by closing its airspace" (the retaliation is
+    the act told after "by"), "officials hit by EU sanctions", "a region hit by floods"."""
+    if token.lemma_.lower() not in ("hit", "strike") or token.pos_ not in ("VERB", "AUX"):
+        return False
+    children = list(token.children)
+    backs = [c for c in children if c.dep_ in ("prt", "advmod") and c.lower_ == "back"]
+    if backs and any(c.dep_ == "prep" and c.lower_ == "by" and any(g.dep_ == "pcomp" for g in c.children)
+                     for c in children + [g for b in backs for g in b.children]):
+        return True
+    # who or what hit: the passive's agent, else the subject ("the strike hit hospitals" stays an attack:
+    # "strike" is figurative only as an agent, "hit by a strike of doctors")
+    agents = [g for c in children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
+    if agents:
+        return any(t.lemma_.lower() in _FIGURATIVE_HITTERS for t in agents)
+    return any(c.dep_ == "nsubj" and c.lemma_.lower() in _FIGURATIVE_HITTERS - {"strike", "fire"} for c in children)
 
 
 def _on_a_crowd(target: ActorRecord | None, obj: Token | None) -> bool:
@@ -1265,7 +1321,10 @@ def _unnamed_collective(trigger: Token) -> bool:
 
 def _phrase_holds(noun: Token, words: frozenset[str]) -> bool:
     """The noun's own modifiers and "of" phrase hold one of the words: "a ballistic missile launch", "the
-    launch of a rocket", "prisoner exchanges" (not "the launch of a new phone")."""
+    launch of a rocket", "prisoner exchanges" (not "the launch of a new phone"). A verb's clause must hold
+    one: "told Americans not to travel to Syria"."""
+    if noun.pos_ in ("VERB", "AUX"):
+        return any(t.lemma_.lower() in words or t.lower_ in words for t in noun.subtree if t is not noun)
     nodes = [c for c in noun.children if c.dep_ in ("compound", "amod", "nmod", "npadvmod")]
     nodes += [g for c in noun.children if c.dep_ == "prep" and c.lower_ in ("of", "with") for g in c.subtree]
     nodes += [g for c in list(nodes) for g in c.subtree]
