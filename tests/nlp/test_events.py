@@ -538,3 +538,17 @@ def test_accusations_told_as_reproaches_and_claims(extract_text, sentence, cameo
 )
 def test_advisories_figures_of_speech_and_protest_aims(extract_text, sentence, expected):
     assert [(e.cameo, countries(e)) for e in extract_text(sentence).events] == expected
+
+
+@pytest.mark.parametrize(
+    "sentence, cameo",
+    [
+        # two sides' pledge is an intent (03); their agreement to act is an agreement (057)
+        ("Pakistani Foreign Minister Bilawal Bhutto-Zardari and Russia's Sergey Lavrov pledged on Thursday to deepen cooperation in energy.", "03"),
+        ("The Sudanese army and the Rapid Support Forces agreed in Jeddah to open lines of communication between their commanders.", "057"),
+        ("Egypt's interior minister offered a public apology to all citizens who were mistreated by police officers.", "055"),
+    ],
+)
+def test_pledges_agreements_and_apologies(extract_text, sentence, cameo):
+    codes = [e.cameo for e in extract_text(sentence).events]
+    assert codes and all(c.startswith(cameo) for c in codes), codes

@@ -534,8 +534,8 @@ class EventCoder:
             state.consumed.update(t.i for t in _consequences(trigger))
         if (event_type == "AGREE" and cameo.startswith("03") and cameo != "036" and trigger.lemma_.lower() in _AGREEING
                 and (len(parties) > 1 or (rule.reciprocal and target is not None and target.type != "thing"))):
-            # "the army and the RSF agreed in Jeddah to open lines of communication", "Moon and Kim pledged to
-            # pursue denuclearization": what two sides agree to do is their agreement (057), not one side's intent
+            # "the army and the RSF agreed in Jeddah to open lines of communication", "Guyana and Venezuela agreed
+            # that neither will use force": what two sides agree to do is their agreement (057), not an intent
             cameo = "057"
         if event_type == "ASSAULT" and source is not None and source.sector == "COP" and _on_a_crowd(target, obj):
             # "police opened fire on demonstrators", "riot police fired rubber bullets at protesters": force used
@@ -1225,7 +1225,9 @@ def _asked_for_or_denied(token: Token) -> bool:
     return False
 
 
-_AGREEING = frozenset({"agree", "pledge", "commit", "promise", "undertake"})
+# what two sides "agree" to do is their agreement (057); what they "pledge" or "promise" stays an intent (03),
+# as wire coders code "pledged to deepen cooperation"
+_AGREEING = frozenset({"agree"})
 _CROWDS = frozenset({"protester", "demonstrator", "crowd", "marcher", "rioter", "protesters", "demonstrators"})
 _DENIED = frozenset({"report", "accusation", "allegation", "claim", "charge", "suggestion", "assertion", "notion"})
 _DENYING = frozenset({"reject", "dismiss", "deny", "refute", "rebut", "brush"})
