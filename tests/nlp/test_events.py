@@ -552,3 +552,22 @@ def test_advisories_figures_of_speech_and_protest_aims(extract_text, sentence, e
 def test_pledges_agreements_and_apologies(extract_text, sentence, cameo):
     codes = [e.cameo for e in extract_text(sentence).events]
     assert codes and all(c.startswith(cameo) for c in codes), codes
+
+
+@pytest.mark.parametrize(
+    "sentence, expected",
+    [
+        # whoever acts in the clause held the call or the talks it is set in
+        ("After talks with his Serbian counterpart Nikola Selakovic, Russian Foreign Minister Sergey Lavrov said Moscow would respond.",
+         [("040", ("RUS", "SRB"))]),
+        ("Speaking on a video call with Chinese President Xi Jinping, Russian President Vladimir Putin said the friendship treaty would be extended.",
+         [("041", ("RUS", "CHN"))]),
+        # talking to reporters is no consultation
+        ("Speaking to reporters, Lavrov said the talks had been useful.", []),
+        # officials of two sides are both sides
+        ("The Directors General of Military Operations of India and Pakistan spoke over their hotline on April 29.", [("041", ("PAK", "IND"))]),
+        ("Lula has bilateral meetings with the presidents of Panama and Uruguay.", [("040", ("BRA", "PAN")), ("040", ("BRA", "URY"))]),
+    ],
+)
+def test_consultations_set_in_a_clause_and_of_officials(extract_text, sentence, expected):
+    assert [(e.cameo, countries(e)) for e in extract_text(sentence).events] == expected

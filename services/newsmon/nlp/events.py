@@ -73,6 +73,8 @@ _RELATIONAL = frozenset({"ally", "aide", "adviser", "advisor", "supporter", "loy
 _REPRESENTATIVES = frozenset({"official", "figure", "member", "diplomat", "envoy", "staff", "officer", "representative",
                               "individual", "entity", "leader", "commander", "minister", "lawmaker", "legislator",
                               "personnel", "employee", "agent", "operative", "delegate", "delegation", "executive"})
+_OFFICE_HOLDERS = frozenset({"director", "directors", "general", "chief", "chiefs", "head", "heads", "president",
+                             "presidents", "premier", "king", "emir", "chancellor", "ambassador", "counterpart"})
 _REPRESENTING_PREPS = frozenset({"of", "from", "in", "at", "to"})
 MASS_KILLING_DEAD = 18  # the dead of one attack on civilians by an armed group that make it a mass killing (202)
 _PLACE_TARGET_TYPES = frozenset({"ASSAULT", "COERCE", "AID", "MOBILIZE", "THREATEN"})
@@ -108,6 +110,8 @@ _QUANTITIES = frozenset({"hundred", "hundreds", "dozen", "dozens", "thousand", "
 # Events whose target may be an act or a thing rather than an actor ("condemned the ban", "rejected the plan").
 _ACT_TARGET_TYPES = frozenset({"ACCUSE", "REJECT", "SUPPORT"})
 _TRAVEL_NOUNS = frozenset({"trip", "visit", "tour", "journey"})
+_CALLS = frozenset({"call", "phone", "telephone", "conversation", "videoconference", "video", "link", "hotline"})
+_SETTING_PREPS = frozenset({"during", "on", "in", "after", "at", "following"})  # "in a phone call with", "after talks with"
 _EXERCISES = frozenset({"exercise", "drill", "maneuver", "manoeuvre", "wargame", "game", "patrol"})
 _JOINT = frozenset({"joint", "combined", "bilateral", "trilateral", "multinational"})
 # verbs whose reported or infinitive clause is an act asked for or denied, not one done (_asked_for_or_denied)
@@ -338,9 +342,11 @@ class EventCoder:
             light = _light_verb(trigger)  # "Israel carried out an air strike on ...", "announced $8 billion in aid"
             if not parties and light is not None:
                 parties = self._subject_parties(light, state)
-            if (not parties and trigger.lemma_.lower() in _TRAVEL_NOUNS and trigger.dep_ == "pobj"
-                    and trigger.head.lower_ in ("during", "on") and trigger.head.head.pos_ in ("VERB", "AUX")):
-                # "held talks with Wang Yi during a two-day trip to China": whoever held them travelled
+            if (not parties and (trigger.lemma_.lower() in _TRAVEL_NOUNS or rule.type == "CONSULT") and trigger.dep_ == "pobj"
+                    and trigger.head.lower_ in _SETTING_PREPS and trigger.head.head.pos_ in ("VERB", "AUX")):
+                # "held talks with Wang Yi during a two-day trip to China": whoever held them travelled; "in a
+                # phone call with Zelensky, Macron reaffirmed ...", "after talks with his Serbian counterpart,
+                # Lavrov said ...": whoever acts in the clause held the call or the talks
                 parties = self._subject_parties(trigger.head.head, state)
         else:
             light = None
@@ -577,6 +583,8 @@ class EventCoder:
         for child in subject.children:
             if child.dep_ in ("amod", "compound", "nmod") and child.conjuncts:
                 tokens.extend(c for c in (child, *child.conjuncts) if c not in tokens)
+        # "the Directors General of Military Operations of India and Pakistan": the sides the officials are of
+        tokens.extend(t for t in _sides_represented(subject) if t not in tokens)
         tokens.sort(key=lambda t: t.i)
         parties: list[ActorRecord] = []
         for token in tokens:
@@ -701,6 +709,9 @@ class EventCoder:
         """Every named actor of the first of the rule's target slots that names one, in the sentence's
         order: "accused Russia and Belarus of ..." gives both, "met Xi Jinping" one."""
         holders = [trigger] + ([obj] if obj is not None else [])
+        # "spoke on a video call with Xi": the call's partner is the one spoken with
+        holders += [g for c in trigger.children if c.dep_ == "prep" and c.lower_ in ("on", "over", "via", "by", "in")
+                    for g in c.children if g.dep_ == "pobj" and g.lemma_.lower() in _CALLS]
         if obj is None:
             obj = _complement_subject(trigger)  # "urged Pyongyang to return": the one urged is the target
         for spec in rule.target:
@@ -733,7 +744,7 @@ class EventCoder:
                 # the candidate and what it is coordinated with, not a second phrase of the same preposition
                 # ("an agreement with the EU on ... with Azerbaijan" is the parser's, not two parties)
                 found: list[ActorRecord] = []
-                for token in sorted([candidate, *candidate.conjuncts], key=lambda t: t.i):
+                for token in sorted([candidate, *candidate.conjuncts, *_sides_represented(candidate)], key=lambda t: t.i):
                     actor = (state.actor_in(token) or state.capital_in(token) or state.pronoun_in(token, source)
                              or state.embassy_in(token))
                     if found and state.kb is not None and state.kb.country_by_demonym(token.text):
@@ -1231,6 +1242,22 @@ _AGREEING = frozenset({"agree"})
 _CROWDS = frozenset({"protester", "demonstrator", "crowd", "marcher", "rioter", "protesters", "demonstrators"})
 _DENIED = frozenset({"report", "accusation", "allegation", "claim", "charge", "suggestion", "assertion", "notion"})
 _DENYING = frozenset({"reject", "dismiss", "deny", "refute", "rebut", "brush"})
+
+
+def _sides_represented(noun: Token) -> list[Token]:
+    """The coordinated sides officials are of: "met the presidents of Panama and Uruguay" met both."""
+    if noun.lemma_.lower() not in _REPRESENTATIVES | _OFFICE_HOLDERS and noun.lower_ not in _OFFICE_HOLDERS:
+        return []
+    # through a nested "of" ("the Directors General of Military Operations of India and Pakistan")
+    frontier = [noun]
+    for _ in range(2):
+        objects = [o for n in frontier for p in n.children if p.dep_ == "prep" and p.lower_ == "of"
+                   for o in p.children if o.dep_ == "pobj"]
+        for obj in objects:
+            if obj.conjuncts:
+                return [obj, *obj.conjuncts]
+        frontier = objects
+    return []
 
 
 def _purpose_objects(trigger: Token) -> list[Token]:

@@ -330,7 +330,11 @@ def _country_code(value: Any, where: str) -> str | None:
     return code
 
 
-def _short_names(name: str, short: Any) -> tuple[str, ...]:
+# Where a name in English copy keeps the family name first ("Xi Jinping" is "Xi", "Yoon Suk Yeol" "Yoon").
+_FAMILY_NAME_FIRST = frozenset({"CHN", "TWN", "KOR", "PRK"})
+
+
+def _short_names(name: str, short: Any, country: str | None = None) -> tuple[str, ...]:
     if short is False:
         return ()
     if isinstance(short, str):
@@ -344,6 +348,8 @@ def _short_names(name: str, short: Any) -> tuple[str, ...]:
         shorts = [surname, surname[0].upper() + surname[1:]]
     else:
         shorts = [last]
+    if country in _FAMILY_NAME_FIRST and len(words) <= 3:
+        shorts.insert(0, words[0])
     if re.match(r"^(al|el)-", last, re.I):
         shorts.append(last.split("-", 1)[1])
     return tuple(s for s in dict.fromkeys(shorts)
@@ -401,7 +407,7 @@ def _person(entry: dict[str, Any], where: str) -> KnownActor:
         raise KnowledgeError(f"{where} ({name}): sector {sector!r} is not one of {sorted(SECTORS)}")
     return KnownActor(
         id=entry.get("id") or slug(name), name=name, type="person", country=country, sector=sector,
-        aliases=tuple(entry.get("aliases") or ()), short_names=_short_names(name, entry.get("short", True)),
+        aliases=tuple(entry.get("aliases") or ()), short_names=_short_names(name, entry.get("short", True), country),
         offices=tuple(offices), sources=_sources(entry, where),
     )
 
