@@ -571,3 +571,16 @@ def test_pledges_agreements_and_apologies(extract_text, sentence, cameo):
 )
 def test_consultations_set_in_a_clause_and_of_officials(extract_text, sentence, expected):
     assert [(e.cameo, countries(e)) for e in extract_text(sentence).events] == expected
+
+
+@pytest.mark.parametrize(
+    "sentence, expected",
+    [
+        # a bombing is 183 unless it fell from the air; whoever claimed it is its author
+        ("Police said 13 people were hurt in the bombing in Mogadishu's Waaberi district, which al-Shabaab claimed.", [("183", ("SOM", "SOM"))]),
+        ("Al-Shabaab claimed responsibility for the attack on the hotel in Mogadishu.", [("190", ("SOM", "SOM"))]),
+        ("Russian jets carried out a bombing raid on Idlib.", [("195", ("RUS", "SYR"))]),
+    ],
+)
+def test_bombings_and_claimed_attacks(extract_text, sentence, expected):
+    assert [(e.cameo, countries(e)) for e in extract_text(sentence).events] == expected

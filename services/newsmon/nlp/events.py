@@ -94,7 +94,7 @@ _SITE_NOUNS = frozenset({"market", "hospital", "school", "camp", "village", "tow
                          "ministry", "headquarters", "gate", "barracks", "parliament", "palace", "prison", "academy"})
 # Weapons that say how an attack was made (CAMEO 195 aerial weapons, 194 artillery and tanks).
 _AERIAL = frozenset({"airstrike", "strike", "air", "warplane", "jet", "aircraft", "plane", "drone", "helicopter",
-                     "missile", "airplane", "raid"})
+                     "missile", "airplane", "aerial", "raid"})
 # Subjects that are an attack or its weapon, or its unnamed authors: "the raid killed", "a car bomb hit".
 # An explosion, a blast or a plane alone is not one: "a gas explosion killed five", "a plane crashed into".
 _ATTACK_SUBJECTS = frozenset({"strike", "airstrike", "raid", "attack", "bombing", "bomb", "shelling", "shell", "drone",
@@ -465,7 +465,8 @@ class EventCoder:
             return []  # "a blast killed": an unattributed attack is coded only when what it hit is known
         if event_type == "ASSAULT" and cameo == "183":
             coded = _weapon_code(trigger, cameo)
-            cameo = coded if coded.startswith("183") else cameo  # a bomb is no air strike
+            # a bomb is no air strike, unless it fell from one ("an aerial bombing", "bombing raids by jets")
+            cameo = coded if coded.startswith("183") or (coded == "195" and trigger.lemma_.lower() == "bombing") else cameo
         elif event_type == "ASSAULT" and (cameo == "195" or (cameo[:2] in ("18", "19") and len(cameo.rstrip("0")) <= 2)):
             cameo = _weapon_code(trigger, cameo)
 
@@ -666,7 +667,26 @@ class EventCoder:
                         continue  # "the Nabatieh raid": where it happened, not who did it
                     if actor is not None and actor not in parties:
                         parties.append(actor)
+        if not parties:
+            parties = self._claimed_by(trigger, state)
         return parties
+
+    def _claimed_by(self, noun: Token, state: _State) -> list[ActorRecord]:
+        """Who claimed an attack: "the bombing in Waaberi, which al-Shabaab claimed", "al-Shabaab claimed
+        responsibility for the attack", "the attack, claimed by the Islamic State"."""
+        claimers: list[Token] = []
+        # the clause may hang on the attack's place ("the bombing in Waaberi district, which al-Shabaab claimed")
+        for child in noun.subtree:
+            if child.dep_ in ("relcl", "acl") and child.lemma_.lower() == "claim" and child.head.i >= noun.i:
+                claimers += [g for g in child.children if g.dep_ == "nsubj"]
+                claimers += [x for g in child.children if g.dep_ == "agent" for x in g.children if x.dep_ == "pobj"]
+        head = noun.head
+        if noun.dep_ == "pobj" and head.lower_ == "for" and head.head.lemma_.lower() in ("responsibility", "credit"):
+            verb = head.head.head
+            if verb.lemma_.lower() in ("claim", "take", "accept", "admit"):
+                claimers += [g for g in verb.children if g.dep_ == "nsubj"]
+        found = [a for a in (state.actor_in(t) for t in claimers) if a is not None]
+        return found[:1]
 
     def _target(self, rule: Rule, trigger: Token, obj: Token | None, state: _State, source: ActorRecord | None,
                 places_ok: bool = False) -> ActorRecord | None:
