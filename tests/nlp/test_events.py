@@ -584,3 +584,20 @@ def test_consultations_set_in_a_clause_and_of_officials(extract_text, sentence, 
 )
 def test_bombings_and_claimed_attacks(extract_text, sentence, expected):
     assert [(e.cameo, countries(e)) for e in extract_text(sentence).events] == expected
+
+
+@pytest.mark.parametrize(
+    "sentence, expected",
+    [
+        # a release no one is named for: the other side of the sentence, or the captive's state for a pardon
+        ("Russia accused Ukraine of a terrorist act, and 195 Russian captives were returned in the latest swap.",
+         [("112", ("RUS", "UKR")), ("0841", ("UKR", "RUS"))]),
+        ("Detained civilian leader Aung San Suu Kyi was pardoned in five criminal cases under Tuesday's amnesty.", [("0841", ("MMR", "MMR"))]),
+        ("Five of the abducted aid workers were released alive.", []),
+        # a condition is not an event
+        # ... and an attack its author says it will make is a threat; the city it names is no person
+        ("The M23 said it would march on Goma unless the Congolese army laid down its weapons.", [("138", ("COD", "COD"))]),
+    ],
+)
+def test_releases_no_one_is_named_for_and_conditions(extract_text, sentence, expected):
+    assert [(e.cameo, countries(e)) for e in extract_text(sentence).events] == expected

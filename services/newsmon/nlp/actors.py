@@ -100,6 +100,8 @@ class ActorResolver:
         for ent in doc.ents:
             if ent.label_ not in ACTOR_LABELS or ent.start in self._misread:
                 continue
+            if ent.label_ == "PERSON" and self.gazetteer is not None and self.gazetteer.misread_as_person(ent, self.kb):
+                continue  # a city after a preposition of place: the places step has it
             if ent.label_ == "PERSON" and not self._known_group(ent.text):
                 persons.append(ent)
                 continue

@@ -111,6 +111,8 @@ _QUANTITIES = frozenset({"hundred", "hundreds", "dozen", "dozens", "thousand", "
 _ACT_TARGET_TYPES = frozenset({"ACCUSE", "REJECT", "SUPPORT"})
 _TRAVEL_NOUNS = frozenset({"trip", "visit", "tour", "journey"})
 _CALLS = frozenset({"call", "phone", "telephone", "conversation", "videoconference", "video", "link", "hotline"})
+_RELEASING = frozenset({"release", "free", "return", "repatriate", "swap", "exchange", "pardon", "hand", "amnesty"})
+_PARDONING = frozenset({"pardon", "amnesty"})
 _SETTING_PREPS = frozenset({"during", "on", "in", "after", "at", "following"})  # "in a phone call with", "after talks with"
 _EXERCISES = frozenset({"exercise", "drill", "maneuver", "manoeuvre", "wargame", "game", "patrol"})
 _JOINT = frozenset({"joint", "combined", "bilateral", "trilateral", "multinational"})
@@ -251,7 +253,7 @@ class EventCoder:
 
     def _code(self, token: Token, state: _State) -> list[EventRecord]:
         lemma = token.lemma_.lower()
-        if _asked_for_or_denied(token) or _a_denial(token) or _a_figure_of_speech(token):
+        if _asked_for_or_denied(token) or _a_denial(token) or _a_figure_of_speech(token) or _a_condition(token):
             return []
         if token.tag_ == "VBG" and token.dep_ in _NOMINAL_DEPS and self.nouns.get(token.lower_):
             # "as fighting between the army and the RSF raged", "fighting ... killed 20": a gerund the
@@ -369,7 +371,7 @@ class EventCoder:
         participle = not rule.is_noun and trigger.dep_ == "acl" and trigger.tag_ == "VBN"
         passive = not rule.is_noun and (participle or any(c.dep_ in ("nsubjpass", "agent") for c in children))
         target: ActorRecord | None = None
-        agentless = False
+        agentless = released = False
         if passive:
             agent = next((c for c in children if c.dep_ == "agent"), None)
             agent_actor = state.actor_in(next((g for g in agent.children if g.dep_ == "pobj"), None)) if agent else None
@@ -392,9 +394,12 @@ class EventCoder:
             # "guards were detained in Kiev": an arrest or an abduction is one whoever made it; a death
             # ("were killed in the quake") is not an attack without someone or something that attacked
             agentless = agent_actor is None and trigger.lemma_.lower() in _AGENTLESS
+            # "195 Russian captives were returned in the latest swap", "Suu Kyi was pardoned": a release no one
+            # is named for is made by the other side of the sentence, or (a pardon) by the captive's own state
+            released = agent_actor is None and cameo.startswith("084") and trigger.lemma_.lower() in _RELEASING
         source = parties[0] if parties else None
         collective = source is None and not passive and not rule.is_noun and _unnamed_collective(trigger)
-        if source is None and not (agentless or rule.subjects is not None or (event_type == "ASSAULT" and _unattributed_attack(rule, trigger))
+        if source is None and not (agentless or released or rule.subjects is not None or (event_type == "ASSAULT" and _unattributed_attack(rule, trigger))
                                    or collective):
             return []  # nobody acts: no event, except an attack whose author the sentence does not give
         places_ok = event_type in _PLACE_TARGET_TYPES
@@ -500,6 +505,15 @@ class EventCoder:
             # "drone strikes on the outskirts of Kharkiv", "shot dead 14 civilians trying to flee El Fasher"
             # when the parse loses the object: force used at a place is used against that place's country
             target = state.located_target(target.name if target is not None else place.name, place.country)
+        if released and source is None:
+            if target is None or not target.country or state.kb is None or target.country not in state.kb.countries:
+                return []
+            if trigger.lemma_.lower() in _PARDONING:
+                source = state.authorities(target.country)
+            else:
+                source = state.other_country(trigger, target.country)
+                if source is None:
+                    return []  # "five abducted aid workers were released": by whom the sentence does not say
         if agentless and source is None and event_type == "COERCE":
             # "security guards were detained in Kiev", "about 400 people had been arrested": an arrest no one
             # is named for is made by the authorities of where it was made
@@ -544,6 +558,11 @@ class EventCoder:
             # "the army and the RSF agreed in Jeddah to open lines of communication", "Guyana and Venezuela agreed
             # that neither will use force": what two sides agree to do is their agreement (057), not an intent
             cameo = "057"
+        if (event_type == "ASSAULT" and not rule.is_noun and trigger.dep_ == "ccomp" and _promised(trigger)
+                and trigger.head.lemma_.lower() in REPORTING_VERBS | {"warn", "vow", "threaten", "pledge", "promise"}):
+            # "the M23 said it would march on Goma", "warned that its forces will strike": an attack announced
+            # by its author is a threat of force (138), not an attack
+            event_type, cameo, modality = "THREATEN", "138", "planned"
         if event_type == "ASSAULT" and source is not None and source.sector == "COP" and _on_a_crowd(target, obj):
             # "police opened fire on demonstrators", "riot police fired rubber bullets at protesters": force used
             # by police on a crowd is repression (175), as CAMEO and PLOVER code it
@@ -1348,6 +1367,13 @@ def _a_figure_of_speech(token: Token) -> bool:
     return any(c.dep_ == "nsubj" and c.lemma_.lower() in _FIGURATIVE_HITTERS - {"strike", "fire"} for c in children)
 
 
+def _a_condition(token: Token) -> bool:
+    """A verb of an "if" or "unless" clause: "would march on Goma unless the army laid down its weapons"
+    tells a condition, not an event (the threat it is the condition of is coded)."""
+    return (token.pos_ in ("VERB", "AUX") and token.dep_ == "advcl"
+            and any(c.dep_ == "mark" and c.lower_ in ("if", "unless") for c in token.children))
+
+
 def _on_a_crowd(target: ActorRecord | None, obj: Token | None) -> bool:
     """Aimed at people gathered: a civilian group ("Kenyan protesters") or a crowd the object names."""
     return (target is not None and target.sector == "CVL") or (obj is not None and _lemma_in(obj, _CROWDS))
@@ -1493,6 +1519,11 @@ def _future(trigger: Token) -> bool:
         if child.dep_ == "aux" and child.lower_ in ("will", "shall", "'ll", "wo"):
             return True
     return False
+
+
+def _promised(trigger: Token) -> bool:
+    """ "will strike", "would march on": the act told as what is to come, from the reported speech."""
+    return any(c.dep_ == "aux" and c.lower_ in ("will", "shall", "'ll", "wo", "would", "'d") for c in trigger.children)
 
 
 def _willing(trigger: Token) -> bool:

@@ -12,12 +12,14 @@ from collections import defaultdict
 from collections.abc import Collection
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from .knowledge import KnowledgeBase, get_knowledge, normalize
 
 # Alternate names (Kiev/Kyiv, Bombay/Mumbai) are indexed for big cities only: they are the ones
 # news names in several ways, and indexing all 34,000 cities' would cost seconds at start-up.
 ALTERNATE_NAMES_FROM = 200_000
+_PLACE_PREPOSITIONS = frozenset({"in", "on", "to", "into", "from", "near", "toward", "towards", "around", "outside", "at", "across"})
 MISREAD_CITY_POPULATION = 100_000  # a several-word ORG that is also the name of a city this big is the city
 _APOSTROPHES = re.compile("['\u2018\u2019\u02bc\u02bf\u02be`]")
 _LATIN_NAME = re.compile(r"^[A-Z][A-Za-z'\-]+(?: [A-Za-z'\-]+){0,3}$")
@@ -76,6 +78,17 @@ class Gazetteer:
         if not candidates:
             return False
         return words == 1 or (words <= 3 and max(p.population for p in candidates) >= MISREAD_CITY_POPULATION)
+
+    def misread_as_person(self, ent: Any, kb: KnowledgeBase) -> bool:
+        """Whether a PERSON span of the model is a city after a preposition of place ("would march on Goma",
+        "fled to Bukavu"): a city of :data:`MISREAD_CITY_POPULATION` people or more, up to three words, that
+        the knowledge base knows as no one's name."""
+        if ent.label_ != "PERSON" or len(ent) > 3 or ent.root.dep_ != "pobj" or ent.root.head.lower_ not in _PLACE_PREPOSITIONS:
+            return False
+        candidates = self._index.get(normalize(ent.text))
+        if not candidates or max(p.population for p in candidates) < MISREAD_CITY_POPULATION:
+            return False
+        return not kb.known(ent.text) and not kb.known_by_short(ent.text)
 
     def lookup(self, name: str, prefer: Collection[str] = ()) -> GeoPlace | None:
         """The place ``name`` most likely means; countries in ``prefer`` win ties of name."""

@@ -42,7 +42,8 @@ class PlaceResolver:
             if found:
                 self._record(places, found)
         for ent in doc.ents:
-            misread = ent.label_ == "ORG" and self.gazetteer.misread_as_organisation(ent.text, len(ent))  # "Idlib", "El Fasher"
+            misread = ((ent.label_ == "ORG" and self.gazetteer.misread_as_organisation(ent.text, len(ent)))  # "Idlib", "El Fasher"
+                       or self.gazetteer.misread_as_person(ent, self.kb))  # "would march on Goma"
             if (ent.label_ not in PLACE_LABELS and not misread) or self.kb.country_of(ent.text):
                 continue
             if self.kb.known(ent.text):
