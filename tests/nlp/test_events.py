@@ -601,3 +601,19 @@ def test_bombings_and_claimed_attacks(extract_text, sentence, expected):
 )
 def test_releases_no_one_is_named_for_and_conditions(extract_text, sentence, expected):
     assert [(e.cameo, countries(e)) for e in extract_text(sentence).events] == expected
+
+
+@pytest.mark.parametrize(
+    "sentence, expected",
+    [
+        # an attack told again with no author in the sentence that attributes it is the same attack
+        ("Four people were killed in overnight Russian attacks on Kharkiv, local officials said; the governor said at least 15 drones were launched at the city's Kharkiv districts and a second strike hit an apartment block.",
+         [("190", ("RUS", "UKR"))]),
+        # a fight with a named side stays its own event
+        ("M23 rebels captured Goma after fierce fighting with government troops.", [("192", ("COD", "COD")), ("190", (None, "COD"))]),
+        # what a denial denies is no event
+        ("RSF spokesman Al-Fateh Qurashi flatly rejected reports that the paramilitary's drones had killed 57 civilians at a shelter in El Fasher.", []),
+    ],
+)
+def test_an_attack_told_twice_and_a_denied_one(extract_text, sentence, expected):
+    assert [(e.cameo, countries(e)) for e in extract_text(sentence).events] == expected

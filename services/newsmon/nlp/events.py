@@ -245,6 +245,9 @@ class EventCoder:
                     events.append(event)
                     coded.append((token.i, event))
             _give_tolls(sent, coded)
+            for dropped in _told_twice(coded):
+                events.remove(dropped)
+                coded = [(i, e) for i, e in coded if e is not dropped]
             for _, event in coded:
                 if _a_mass_killing(event):
                     event.cameo = "202"
@@ -253,7 +256,11 @@ class EventCoder:
 
     def _code(self, token: Token, state: _State) -> list[EventRecord]:
         lemma = token.lemma_.lower()
-        if _asked_for_or_denied(token) or _a_denial(token) or _a_figure_of_speech(token) or _a_condition(token):
+        if _a_denial(token):
+            # "rejected reports that the paramilitary's drones had killed 57 civilians": what is denied is no event
+            state.consumed.update(t.i for c in token.children if c.dep_ in ("dobj", "obj", "nsubjpass") for t in c.subtree)
+            return []
+        if _asked_for_or_denied(token) or _a_figure_of_speech(token) or _a_condition(token):
             return []
         if token.tag_ == "VBG" and token.dep_ in _NOMINAL_DEPS and self.nouns.get(token.lower_):
             # "as fighting between the army and the RSF raged", "fighting ... killed 20": a gerund the
@@ -1585,6 +1592,17 @@ def _give_tolls(sent: Span, coded: list[tuple[int, EventRecord]]) -> None:
             event.dead = toll.count
         elif toll.kind == "injured" and event.injured is None:
             event.injured = toll.count
+
+
+def _told_twice(coded: list[tuple[int, EventRecord]]) -> list[EventRecord]:
+    """Attacks of a sentence with no author that tell again an attack it attributes: "Four people, caught
+    by a second strike on an apartment block, were killed in overnight Russian attacks on Kharkiv; ... 15
+    drones were launched" is Russia's attack, told three times, not two more attacks by no one."""
+    attributed = {e.target.country for _, e in coded if e.type == "ASSAULT" and e.source is not None
+                  and e.target is not None and e.target.country}
+    # (a fight with a named side, "after fierce fighting with government troops", is an event of its own)
+    return [e for _, e in coded if e.type == "ASSAULT" and e.source is None and e.target is not None
+            and e.target.country in attributed and (e.target.type == "location" or e.target.sector == "CVL")]
 
 
 def _a_mass_killing(event: EventRecord) -> bool:
