@@ -617,3 +617,23 @@ def test_releases_no_one_is_named_for_and_conditions(extract_text, sentence, exp
 )
 def test_an_attack_told_twice_and_a_denied_one(extract_text, sentence, expected):
     assert [(e.cameo, countries(e)) for e in extract_text(sentence).events] == expected
+
+
+@pytest.mark.parametrize(
+    "sentence, expected",
+    [
+        # sentenced with no court named: by the authorities at home; "with X jailed": X is jailed
+        ("Five Guinean opposition figures were sentenced over last week's protests, with FNDC leader Abdourahamane Sanoh jailed for a year.",
+         [("173", ("GIN", "GIN")), ("173", ("GIN", "GIN"))]),
+        ("Police in Tbilisi turned a water cannon on protesters.", [("175", ("GEO", "GEO"))]),
+    ],
+)
+def test_sentences_without_a_court_and_water_cannon(extract_text, sentence, expected):
+    assert [(e.cameo, countries(e)) for e in extract_text(sentence).events] == expected
+
+
+def test_a_common_noun_in_a_name_is_no_town(extract_text):
+    # "Police" is also a town in Poland: the Metropolitan Police is London's
+    enriched = extract_text("London's Metropolitan Police said on Monday that six protesters had been detained.")
+    met = [a for a in enriched.actors if a.name == "Metropolitan Police"]
+    assert met and met[0].country == "GBR"

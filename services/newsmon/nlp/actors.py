@@ -381,6 +381,8 @@ class ActorResolver:
     def _word_country(self, token: Token) -> str | None:
         if not (token.is_title or token.is_upper) or not token.is_alpha and "." not in token.text:
             return None
+        if token.lower_ in self._generic_first or token.lower_ in self.kb.title_words:
+            return None  # "Metropolitan Police" is not of Police, Poland; "Supreme Court" not of a town called Court
         found = self.kb.country_by_demonym(token.text) or self.kb.country_by_name(token.text)
         if found is None and self.gazetteer is not None and token.ent_type_ in ("GPE", "LOC", "ORG") and len(token.text) > 3:
             place = self.gazetteer.lookup(token.text)

@@ -126,7 +126,8 @@ _COLLECTIVES = frozenset({"group", "donor", "activist", "campaigner", "organisat
                           "delegation", "mediator", "bloc", "body"})
 _MISSION_NOUNS = frozenset({"embassy", "consulate", "legation", "chancery"})
 # Acts coded without their author when the passive leaves it out.
-_AGENTLESS = frozenset({"arrest", "detain", "jail", "imprison", "abduct", "kidnap", "deport", "expel", "round", "seize"})
+_AGENTLESS = frozenset({"arrest", "detain", "jail", "imprison", "abduct", "kidnap", "deport", "expel", "round", "seize",
+                        "sentence", "convict"})
 # Prepositions after which a gerund is the clause subject's own act ("hit back by closing its airspace").
 _MANNER_PREPS = frozenset({"by", "after", "before", "while", "since", "upon"})
 _ARTILLERY = frozenset({"artillery", "shell", "shelling", "tank", "mortar", "rocket", "howitzer", "cannon"})
@@ -376,7 +377,10 @@ class EventCoder:
         # "the 33 Russian citizens detained in Belarus": a passive participle on the noun it is done to
         # ("many of them mediated by the UAE": a participle on a pronoun or quantity has its agent, no target)
         participle = not rule.is_noun and trigger.dep_ == "acl" and trigger.tag_ == "VBN"
-        passive = not rule.is_noun and (participle or any(c.dep_ in ("nsubjpass", "agent") for c in children))
+        # "with FNDC leader Abdourahamane Sanoh jailed for a year": the one named is the one jailed
+        absolute = (not rule.is_noun and trigger.dep_ == "pcomp" and trigger.head.lower_ == "with"
+                    and trigger.lemma_.lower() in _AGENTLESS and not any(c.dep_ in ("dobj", "obj") for c in children))
+        passive = not rule.is_noun and (participle or absolute or any(c.dep_ in ("nsubjpass", "agent") for c in children))
         target: ActorRecord | None = None
         agentless = released = False
         if passive:
@@ -527,6 +531,8 @@ class EventCoder:
             where = place.country if place is not None and place.country else None
             nearest = state.nearest_place(trigger) if where is None else None
             where = where or (nearest.country if nearest is not None else None) or state.dateline_country
+            if where is None and target is not None and target.country != "IGO":
+                where = target.country  # "five Guinean opposition figures were sentenced": at home
             if where and state.kb is not None and where in state.kb.countries:
                 source = state.authorities(where)
                 if target is not None and target.id == source.id:
