@@ -98,3 +98,11 @@ def test_a_capitalised_riot_is_no_person(extract_text):
     assert "Riot" not in {a.name for a in enriched.actors}
     police = [a for a in enriched.actors if a.sector == "COP"]
     assert police and police[0].country == "HKG"
+
+
+def test_the_president_is_the_president_named_before(extract_text):
+    enriched = extract_text("Serbian President Aleksandar Vucic spoke on Sunday. Defence Minister Milos Vucevic said the president "
+                            "had ordered the army to its highest level of combat readiness.", published="2023-01-10")
+    vucic = actor(enriched, "Aleksandar Vučić")
+    assert "president" in [m.text for m in vucic.mentions]  # "the president" is one of his mentions
+    assert [(e.cameo, e.source.name) for e in enriched.events if e.type == "MOBILIZE"] == [("152", "Aleksandar Vučić")]

@@ -107,6 +107,7 @@ class ActorResolver:
                 continue
             self._non_person(doc, ent, actors)
         self._persons(doc, persons, actors, published)
+        self._title_references(doc, actors)
         self._generic(doc, actors, layout)
         self._local_countries(doc, actors, layout)
         doc._.newsmon_actors = sorted(actors.values(), key=lambda a: min(a.mentions) if a.mentions else (0, 0))
@@ -227,6 +228,27 @@ class ActorResolver:
                 record.sector = "IGO"
             for ent in ents:
                 record.add(ent)
+
+    def _title_references(self, doc: Doc, actors: dict[str, ActorRecord]) -> None:
+        """ "The president", "the prime minister" alone: the person named before with that role ("Serbian
+        President Aleksandar Vucic ... the president had ordered the army"), else no one (a guess of the
+        story's country would make a prime minister of a country that has none)."""
+        people = [a for a in actors.values() if a.type == "person" and a.role and a.mentions]
+        if not people:
+            return
+        for token in doc:
+            words = _TITLE_REFERENCES.get(token.lower_)
+            if words is None or token.ent_type_ or not any(c.dep_ == "det" and c.lower_ == "the" for c in token.children):
+                continue
+            if any(c.dep_ in ("amod", "compound", "poss", "nmod") for c in token.children):
+                continue  # "the French president", "Russia's president": someone else, or the generic actors' to read
+            if token.dep_ == "compound" or any(c.dep_ == "prep" and c.lower_ == "of" for c in token.children):
+                continue  # "the president's lawyer" is read as its own phrase; "the president of Colombia" is named
+            before = [(max(m[0] for m in a.mentions if m[0] < token.idx), a) for a in people
+                      if any(m[0] < token.idx for m in a.mentions) and a.role is not None and a.role.lower() in words]
+            if before:
+                _, person = max(before, key=lambda b: b[0])
+                person.add(token, text=person.name)
 
     def _read_role(self, doc: Doc, ent: Span) -> RoleReading:
         """Title, sector and country written next to a person's name."""
@@ -525,6 +547,14 @@ class ActorResolver:
             geo = self.gazetteer.lookup(place)  # "IDLIB": a city the gazetteer knows
             found = geo.country if geo is not None else None
         return found
+
+
+# "the president" refers back to a person whose role is one of these
+_TITLE_REFERENCES = {
+    "president": frozenset({"president", "interim president", "acting president"}),
+    "premier": frozenset({"prime minister", "premier"}),
+    "chancellor": frozenset({"chancellor"}),
+}
 
 
 def _singular(word: str) -> str:
