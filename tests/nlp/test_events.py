@@ -637,3 +637,16 @@ def test_a_common_noun_in_a_name_is_no_town(extract_text):
     enriched = extract_text("London's Metropolitan Police said on Monday that six protesters had been detained.")
     met = [a for a in enriched.actors if a.name == "Metropolitan Police"]
     assert met and met[0].country == "GBR"
+
+
+@pytest.mark.parametrize(
+    "sentence, cameo",
+    [
+        ("Islamic State militants assaulted a security post on the outskirts of al-Miqdadiyah in Diyala.", "190"),
+        ("BAGHDAD, July 5 - No one was hurt when at least three rockets came down on Monday on Ain al-Asad air base in western Iraq.", "19"),
+        ("Suicide blast at checkpoint near Somali presidential palace kills at least 15, two of them children", "1831"),
+    ],
+)
+def test_assaults_on_posts_rockets_coming_down_and_suicide_blasts(extract_text, sentence, cameo):
+    attacks = [e.cameo for e in extract_text(sentence).events if e.type == "ASSAULT"]
+    assert len(attacks) == 1 and attacks[0].startswith(cameo), attacks

@@ -1270,6 +1270,8 @@ def _unattributed_attack(rule: Rule, trigger: Token) -> bool:
     noun = trigger if rule.is_noun else _subject(trigger)
     if noun is None or any(c.lemma_.lower() in _NOT_VIOLENCE for c in noun.children if c.dep_ in ("compound", "amod", "nmod")):
         return False  # "a heart attack", "a shark attack", "a gas explosion"
+    if noun.lemma_.lower() in ("blast", "explosion", "bomber") and any(c.lower_ == "suicide" for c in noun.children):
+        return True  # "a suicide blast at a checkpoint kills 15": a bombing, not an accident
     return rule.is_noun or noun.lemma_.lower() in _ATTACK_SUBJECTS or noun.lower_ in _ATTACK_SUBJECTS
 
 
@@ -1516,7 +1518,7 @@ def _weapon_code(trigger: Token, cameo: str) -> str:
             words.update(t.lemma_.lower() for t in child.subtree)
         elif child.dep_ in ("prep", "agent") and child.lower_ in ("with", "by", "in"):
             words.update(t.lemma_.lower() for t in child.subtree)
-    if "suicide" in words and words & {"bomber", "bomb", "attacker", "vest", "belt", "bombing", "attack"}:
+    if "suicide" in words and words & {"bomber", "bomb", "attacker", "vest", "belt", "bombing", "attack", "blast", "explosion"}:
         return "1831"  # "suicide attackers hit the Hotel Sahafi", "a suicide bomber blew himself up"
     if words & {"car", "truck", "vehicle"} and words & {"bomb", "bomber", "bombing"}:
         return "1832"  # "a car bomb exploded", "a truck bombing on a busy street"
