@@ -650,3 +650,18 @@ def test_a_common_noun_in_a_name_is_no_town(extract_text):
 def test_assaults_on_posts_rockets_coming_down_and_suicide_blasts(extract_text, sentence, cameo):
     attacks = [e.cameo for e in extract_text(sentence).events if e.type == "ASSAULT"]
     assert len(attacks) == 1 and attacks[0].startswith(cameo), attacks
+
+
+@pytest.mark.parametrize(
+    "sentence, expected",
+    [
+        # "X were among the Ys that did it": X did it
+        ("Britain, France and Germany were among seven governments that expelled Syrian envoys.",
+         [("161", ("GBR", "SYR")), ("161", ("FRA", "SYR")), ("161", ("DEU", "SYR"))]),
+        # listing someone for sanctions is a sanction
+        ("The United States put Cuba on the list of state sponsors of terrorism.", [("163", ("USA", "CUB"))]),
+        ("Lavrov said Russia would put eight senior U.S. officials on a blacklist.", [("163", ("RUS", "USA"))]),
+    ],
+)
+def test_among_those_who_acted_and_blacklists(extract_text, sentence, expected):
+    assert [(e.cameo, countries(e)) for e in extract_text(sentence).events] == expected

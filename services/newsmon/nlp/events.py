@@ -607,6 +607,9 @@ class EventCoder:
         subject = _subject(trigger)
         if subject is None:
             return []
+        among = _among_whom(subject)
+        if among is not None:
+            subject = among  # "Britain, France and Germany were among seven governments that expelled ..."
         tokens = [subject] + [c for c in subject.conjuncts if c.i > subject.i]
         # headline coordination by comma: "Chile's president, Peru's premier meet on fisheries"
         for child in subject.children:
@@ -1296,6 +1299,14 @@ _AGREEING = frozenset({"agree"})
 _CROWDS = frozenset({"protester", "demonstrator", "crowd", "marcher", "rioter", "protesters", "demonstrators"})
 _DENIED = frozenset({"report", "accusation", "allegation", "claim", "charge", "suggestion", "assertion", "notion"})
 _DENYING = frozenset({"reject", "dismiss", "deny", "refute", "rebut", "brush"})
+
+
+def _among_whom(subject: Token) -> Token | None:
+    """The subject of "X were among the Ys that did it" for the Ys of "that did it": X did it."""
+    noun = subject.head.head if subject.lower_ in _RELATIVE_PRONOUNS and subject.head.dep_ == "relcl" else subject
+    if noun.dep_ == "pobj" and noun.head.lower_ == "among" and noun.head.head.lemma_ == "be":
+        return next((c for c in noun.head.head.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    return None
 
 
 def _sides_represented(noun: Token) -> list[Token]:
