@@ -665,3 +665,20 @@ def test_assaults_on_posts_rockets_coming_down_and_suicide_blasts(extract_text, 
 )
 def test_among_those_who_acted_and_blacklists(extract_text, sentence, expected):
     assert [(e.cameo, countries(e)) for e in extract_text(sentence).events] == expected
+
+
+@pytest.mark.parametrize(
+    "sentence, expected",
+    [
+        # the act a threat answers is an event of its own, and its author the threat's target
+        ("Hezbollah leader Hassan Nasrallah has vowed to answer Israel's killing of senior commander Fuad Shukr in Beirut's southern suburbs.",
+         [("138", ("LBN", "ISR")), ("186", ("ISR", None))]),
+        # an attack is the author's whom the sources blame for it; an assault "at" a place is on it
+        ("Sixteen bodies were recovered in the village of Mantumbi north of Beni after a raid that local sources blamed on the Allied Democratic Forces.",
+         [("190", ("COD", "COD"))]),
+        ("Kikwete sent his condolences to China over the March 1 assault at Kunming railway station in which at least 28 civilians were killed.",
+         [("190", (None, "CHN"))]),
+    ],
+)
+def test_answered_blamed_and_placed_attacks(extract_text, sentence, expected):
+    assert [(e.cameo, countries(e)) for e in extract_text(sentence).events] == expected

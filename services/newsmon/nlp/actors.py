@@ -414,7 +414,10 @@ class ActorResolver:
     def _single_country(self, actors: dict[str, ActorRecord], layout) -> str | None:
         """The story's country when it names one only (its dateline's, if any, agreeing): in a story of two
         sides the unlisted body may be either side's, or neither's, and is left without a guess."""
-        named = {a.country for a in actors.values() if a.type == "country" and a.country}
+        # the countries named, and those of the groups the knowledge base knows ("Israel's killing of Hezbollah
+        # commander Fuad Shukr" is a story of two sides, not of Israel alone)
+        named = {a.country for a in actors.values() if a.country and a.country != "IGO"
+                 and (a.type == "country" or (a.known and a.type in ("group", "organization")))}
         dateline = self._dateline_country(layout)
         if dateline is not None:
             named.add(dateline)

@@ -94,7 +94,7 @@ _SITE_NOUNS = frozenset({"market", "hospital", "school", "camp", "village", "tow
                          "ministry", "headquarters", "gate", "barracks", "parliament", "palace", "prison", "academy"})
 # Weapons that say how an attack was made (CAMEO 195 aerial weapons, 194 artillery and tanks).
 _AERIAL = frozenset({"airstrike", "strike", "air", "warplane", "jet", "aircraft", "plane", "drone", "helicopter",
-                     "missile", "airplane", "aerial", "raid"})
+                     "missile", "airplane", "aerial"})  # not "raid": a daylight raid on a village is on the ground
 # Subjects that are an attack or its weapon, or its unnamed authors: "the raid killed", "a car bomb hit".
 # An explosion, a blast or a plane alone is not one: "a gas explosion killed five", "a plane crashed into".
 _ATTACK_SUBJECTS = frozenset({"strike", "airstrike", "raid", "attack", "bombing", "bomb", "shelling", "shell", "drone",
@@ -333,7 +333,10 @@ class EventCoder:
                 event_type = matched.get("type", event_type)
                 cameo = str(matched.get("cameo", cameo))
                 modality = matched.get("modality", modality)
-                state.consumed.update(t.i for t in complement.subtree if t.pos_ in ("VERB", "NOUN"))
+                # what the complement does is this event ("vowed to answer"); an act of someone else's it names
+                # ("to answer Israel's killing of Fuad Shukr") is an event of its own
+                state.consumed.update(t.i for t in complement.subtree if t.pos_ == "VERB" or (
+                    t.pos_ == "NOUN" and not any(c.dep_ == "poss" for c in t.children)))
                 chain_extra.append(complement)
             elif rule.complement_default in ("skip", "inherit"):
                 return []
@@ -420,8 +423,9 @@ class EventCoder:
             complement_obj = next((c for c in chain_extra[0].children if c.dep_ in ("dobj", "obj")), None)
             target = self._target(rule, chain_extra[0], complement_obj, state, source, places_ok)
             if target is None and complement_obj is not None:
-                # "vowed to answer Israel's killing of ...": whoever the complement acts on
-                found = state.actor_in(complement_obj)
+                # "vowed to answer Israel's killing of ...": whoever the complement acts on (an act's author)
+                author = next((c for c in complement_obj.children if c.dep_ == "poss"), None)
+                found = (state.actor_in(author) if author is not None else None) or state.actor_in(complement_obj)
                 target = found if found is not None and (source is None or found.id != source.id) else None
         if target is None and light is not None:
             target = self._target(rule, light, None, state, source, places_ok)  # "announced aid ... to Ukraine"
@@ -715,6 +719,10 @@ class EventCoder:
             if child.dep_ in ("relcl", "acl") and child.lemma_.lower() == "claim" and child.head.i >= noun.i:
                 claimers += [g for g in child.children if g.dep_ == "nsubj"]
                 claimers += [x for g in child.children if g.dep_ == "agent" for x in g.children if x.dep_ == "pobj"]
+            if child.dep_ in ("relcl", "acl") and child.lemma_.lower() in ("blame", "attribute", "pin") and child.head.i >= noun.i:
+                # "a daylight raid that civil society sources blamed on the Allied Democratic Forces"
+                claimers += [x for g in child.children if g.dep_ == "prep" and g.lower_ in ("on", "to")
+                             for x in g.children if x.dep_ == "pobj"]
         head = noun.head
         if noun.dep_ == "pobj" and head.lower_ == "for" and head.head.lemma_.lower() in ("responsibility", "credit"):
             verb = head.head.head
