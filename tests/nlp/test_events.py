@@ -682,3 +682,19 @@ def test_among_those_who_acted_and_blacklists(extract_text, sentence, expected):
 )
 def test_answered_blamed_and_placed_attacks(extract_text, sentence, expected):
     assert [(e.cameo, countries(e)) for e in extract_text(sentence).events] == expected
+
+
+@pytest.mark.parametrize(
+    "sentence, expected",
+    [
+        # whom an attack is blamed on is alleged; that it happened is not: the attack is coded without an author,
+        # and an army base whose army the words do not name is the place it is in
+        ("New Delhi blamed Islamabad for Saturday's assault on an army base in Jammu that killed seven soldiers.",
+         [("112", ("IND", "PAK")), ("190", (None, "IND"))]),
+        # a capital's possessive names the country of a generic body
+        ("North Korea launched a missile on Thursday, shortly after Pyongyang's defence ministry denounced drills the South was holding.",
+         [("150", ("PRK", None)), ("111", ("PRK", None))]),
+    ],
+)
+def test_blamed_attacks_happened_and_a_capitals_ministry(extract_text, sentence, expected):
+    assert [(e.cameo, countries(e)) for e in extract_text(sentence).events] == expected

@@ -497,6 +497,8 @@ class ActorResolver:
         for child in candidates:
             if child.dep_ in ("amod", "compound", "poss", "nmod", "npadvmod") or child in span:
                 iso3 = self._country_token(child)
+                if iso3 is None and child.dep_ == "poss" and child.ent_type_ == "GPE":
+                    iso3 = self.kb.capital_index.get(normalize(child.text))  # "Pyongyang's defence ministry"
                 if iso3 and iso3 != "IGO":
                     return iso3
         for child in head.children:

@@ -543,10 +543,13 @@ class EventCoder:
                     target = None
         if (rule.type == "ACCUSE" or event_type == "ACCUSE") and rule.predicate is None:
             # what someone is accused of is an allegation, not an event; what a speaker calls an act
-            # ("said the strikes that killed 20 were a war crime") leaves the act an event
+            # ("said the strikes that killed 20 were a war crime") leaves the act an event, and so does an
+            # attack named as a thing that happened ("blamed Islamabad for Sunday's assault on an army base in
+            # Uri"): who did it is alleged, that it happened is not
             for child in children:
                 if child.dep_ in ("prep", "ccomp", "xcomp"):
-                    state.consumed.update(t.i for t in child.subtree)
+                    state.consumed.update(t.i for t in child.subtree
+                                          if not (t.pos_ == "NOUN" and t.lemma_.lower() in _ATTACK_SUBJECTS))
         confidence = 0.5 + (0.15 if source is not None and source.known else 0.0 if source is None else 0.05) + (0.1 if target is not None else 0.0)
         confidence += 0.1 if (rule.objects is not None or chain_extra) else 0.0
         trigger_tokens = [trigger] + chain_extra
@@ -810,6 +813,7 @@ class EventCoder:
                 for token in sorted([candidate, *candidate.conjuncts, *_sides_represented(candidate)], key=lambda t: t.i):
                     actor = (state.actor_in(token) or state.capital_in(token) or state.pronoun_in(token, source)
                              or state.embassy_in(token))
+                    actor = state.unnamed_owners_site(token, actor) or actor
                     if found and state.kb is not None and state.kb.country_by_demonym(token.text):
                         continue  # "19 Serbs and Bosniaks and one Albanian": people of a place, not more parties
                     if actor is not None and (source is None or actor.id != source.id) and actor not in found:
@@ -1088,9 +1092,12 @@ class _State:
         if token is None:
             return None
         named = self.actor_in(token)
+        lemma = token.lemma_.lower()
+        site = self.unnamed_owners_site(token, named)
+        if site is not None:
+            return site
         if named is not None:
             return named
-        lemma = token.lemma_.lower()
         if lemma in _QUANTITIES or token.like_num:
             # "hundreds of boys", "dozens of villagers", "the bodies of 1,200 Ukrainian soldiers"
             inner = next((g for c in token.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children if g.dep_ == "pobj"), None)
@@ -1126,6 +1133,15 @@ class _State:
             if inner is not None:
                 return self.target_in(inner)
         return None
+
+    def unnamed_owners_site(self, token: Token, owner: ActorRecord | None) -> ActorRecord | None:
+        """ "An army base in Uri": a site of an unnamed force (whose army the word does not say) is the place
+        its phrase names, in that place's country; None when the phrase names no place or the owner is named."""
+        if owner is None or owner.known or token.lemma_.lower() not in _SITE_NOUNS or not any(
+                c.dep_ == "compound" and self.token_actor.get(c.i) == owner.id for c in token.children):
+            return None
+        place = next((self.places[n.i] for n in token.subtree if n.i in self.places and self.places[n.i].country), None)
+        return self._location(place.name, place.country) if place is not None else None
 
     def phrase_target(self, token: Token, source: ActorRecord | None = None) -> ActorRecord:
         """An act or a thing as an event's target ("the ban", "the move"), with the country its own phrase
