@@ -698,3 +698,18 @@ def test_answered_blamed_and_placed_attacks(extract_text, sentence, expected):
 )
 def test_blamed_attacks_happened_and_a_capitals_ministry(extract_text, sentence, expected):
     assert [(e.cameo, countries(e)) for e in extract_text(sentence).events] == expected
+
+
+@pytest.mark.parametrize(
+    "sentence, expected",
+    [
+        # a convoy the parser left without a main verb still crossed, into where it went (not from)
+        ("A World Food Programme convoy of 18 trucks crossed from Egypt into Gaza through Rafah on Wednesday.", [("073", ("IGO", "PSE"), "Gaza")]),
+        # "met with a counterstrike" is no meeting
+        ("China's foreign ministry warned that any Japanese military involvement in the Taiwan Strait would be treated as aggression and met with a counterstrike.",
+         [("130", ("CHN", None), None)]),
+    ],
+)
+def test_convoys_without_a_main_verb_and_met_with(extract_text, sentence, expected):
+    found = [(e.cameo, countries(e), e.location.name if e.location else None) for e in extract_text(sentence).events]
+    assert found == expected

@@ -379,7 +379,7 @@ class EventCoder:
             event_type, cameo = "COOPERATE", "062"
         # "the 33 Russian citizens detained in Belarus": a passive participle on the noun it is done to
         # ("many of them mediated by the UAE": a participle on a pronoun or quantity has its agent, no target)
-        participle = not rule.is_noun and trigger.dep_ == "acl" and trigger.tag_ == "VBN"
+        participle = not rule.is_noun and trigger.dep_ == "acl" and trigger.tag_ == "VBN" and not _verbless_main(trigger)
         # "with FNDC leader Abdourahamane Sanoh jailed for a year": the one named is the one jailed
         absolute = (not rule.is_noun and trigger.dep_ == "pcomp" and trigger.head.lower_ == "with"
                     and trigger.lemma_.lower() in _AGENTLESS and not any(c.dep_ in ("dobj", "obj") for c in children))
@@ -890,27 +890,28 @@ class EventCoder:
 
     @staticmethod
     def _location(chain: list[Token], state: _State) -> tuple[str | None, PlaceRecord | None]:
-        for node in chain:
-            for prep in (c for c in node.children if c.dep_ == "prep" and c.lower_ in LOCATIVE):
-                frontier = [g for g in prep.children if g.dep_ == "pobj"]
-                while frontier:
-                    pobj = frontier.pop(0)
-                    place = state.place_in(pobj)
-                    if place is not None:
-                        return place.name, place
-                    if pobj.ent_type_ == "GPE":
-                        actor = state.actor_in(pobj)
-                        if actor is not None and actor.type == "country":
-                            return actor.name, None
-                    if pobj.ent_type_ in ("GPE", "LOC", "FAC") and state.token_actor.get(pobj.i) is None:
-                        ent = state.entity(pobj)
-                        if ent is not None:
-                            return ent.text, None  # a village or a site the gazetteer does not know
-                    for inner in pobj.children:
-                        if inner.dep_ == "prep" and inner.lower_ == "of":
-                            frontier.extend(g for g in inner.children if g.dep_ == "pobj")
-                        elif inner.dep_ in ("appos", "conj"):
-                            frontier.append(inner)
+        # where it happened before where it came from: "crossed from Egypt into Gaza" happened in Gaza
+        preps = [c for node in chain for c in node.children if c.dep_ == "prep" and c.lower_ in LOCATIVE]
+        for prep in sorted(preps, key=lambda p: p.lower_ == "from"):
+            frontier = [g for g in prep.children if g.dep_ == "pobj"]
+            while frontier:
+                pobj = frontier.pop(0)
+                place = state.place_in(pobj)
+                if place is not None:
+                    return place.name, place
+                if pobj.ent_type_ == "GPE":
+                    actor = state.actor_in(pobj)
+                    if actor is not None and actor.type == "country":
+                        return actor.name, None
+                if pobj.ent_type_ in ("GPE", "LOC", "FAC") and state.token_actor.get(pobj.i) is None:
+                    ent = state.entity(pobj)
+                    if ent is not None:
+                        return ent.text, None  # a village or a site the gazetteer does not know
+                for inner in pobj.children:
+                    if inner.dep_ == "prep" and inner.lower_ == "of":
+                        frontier.extend(g for g in inner.children if g.dep_ == "pobj")
+                    elif inner.dep_ in ("appos", "conj"):
+                        frontier.append(inner)
         return None, None
 
 
@@ -1401,7 +1402,13 @@ _FIGURATIVE_HITTERS = frozenset({"sanction", "tariff", "penalty", "embargo", "me
 
 def _a_figure_of_speech(token: Token) -> bool:
     """"hit" and "strike" that are no attack: "Pakistan hit back by closing its airspace" (the retaliation is
-    the act told after "by"), "officials hit by EU sanctions", "a region hit by floods"."""
+    the act told after "by"), "officials hit by EU sanctions", "a region hit by floods"; "met with a
+    counterstrike" is no meeting."""
+    passive = token.tag_ == "VBN" or (token.dep_ == "conj" and any(c.dep_ == "auxpass" for c in token.head.children))
+    if token.lemma_.lower() == "meet" and passive:
+        # "would be treated as aggression and met with a counterstrike", "was met with criticism"
+        return any(c.dep_ == "prep" and c.lower_ == "with" and any(g.dep_ == "pobj" and not g.ent_type_ for g in c.children)
+                   for c in token.children)
     if token.lemma_.lower() not in ("hit", "strike") or token.pos_ not in ("VERB", "AUX"):
         return False
     children = list(token.children)
@@ -1492,7 +1499,19 @@ def _complement_subject(trigger: Token) -> Token | None:
     return None
 
 
+_MOTION_VERBS = frozenset({"cross", "enter", "reach", "arrive", "advance", "march", "roll"})
+
+
+def _verbless_main(verb: Token) -> bool:
+    """A verb of motion the parser hung as a participle on a noun of a sentence it left with no main verb:
+    in "A UN convoy of 15 trucks crossed into Daraa", "crossed" is what the convoy did."""
+    return (verb.dep_ == "acl" and verb.lemma_.lower() in _MOTION_VERBS and verb.sent.root.pos_ in ("NOUN", "PROPN")
+            and not any(c.dep_ in ("dobj", "obj") for c in verb.children))
+
+
 def _subject(verb: Token) -> Token | None:
+    if _verbless_main(verb):
+        return verb.sent.root
     node = verb
     for _ in range(4):
         for child in node.children:
