@@ -713,3 +713,16 @@ def test_blamed_attacks_happened_and_a_capitals_ministry(extract_text, sentence,
 def test_convoys_without_a_main_verb_and_met_with(extract_text, sentence, expected):
     found = [(e.cameo, countries(e), e.location.name if e.location else None) for e in extract_text(sentence).events]
     assert found == expected
+
+
+@pytest.mark.parametrize(
+    "sentence, expected",
+    [
+        # a city before a generic noun names its country
+        ("Two powerful Tripoli militias, Thowar Tarabulus and the Abu Slim Brigade, rejected the ceasefire deal.", [("127", "LBY")]),
+        # voting against a proposal rejects it
+        ("Armenian lawmakers voted 73 to 40 against an opposition Bright Armenia proposal to debate the Karabakh accord.", [("120", "ARM")]),
+    ],
+)
+def test_city_militias_and_votes_against(extract_text, sentence, expected):
+    assert [(e.cameo, e.source.country if e.source else None) for e in extract_text(sentence).events] == expected

@@ -499,6 +499,10 @@ class ActorResolver:
                 iso3 = self._country_token(child)
                 if iso3 is None and child.dep_ == "poss" and child.ent_type_ == "GPE":
                     iso3 = self.kb.capital_index.get(normalize(child.text))  # "Pyongyang's defence ministry"
+                if iso3 is None and child.dep_ == "compound" and child.ent_type_ == "GPE" and self.gazetteer is not None:
+                    ent = _ent_of(child)
+                    place = self.gazetteer.lookup(ent.text if ent is not None else child.text)
+                    iso3 = place.country if place is not None else None  # "two powerful Tripoli militias"
                 if iso3 and iso3 != "IGO":
                     return iso3
         for child in head.children:
