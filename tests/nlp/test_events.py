@@ -726,3 +726,8 @@ def test_convoys_without_a_main_verb_and_met_with(extract_text, sentence, expect
 )
 def test_city_militias_and_votes_against(extract_text, sentence, expected):
     assert [(e.cameo, e.source.country if e.source else None) for e in extract_text(sentence).events] == expected
+
+
+def test_workers_who_walk_out_strike(extract_text):
+    events = extract_text("Doctors in England will walk out for five days in January.").events
+    assert [(e.cameo, countries(e)) for e in events] == [("143", ("GBR", "GBR"))]
