@@ -731,3 +731,19 @@ def test_city_militias_and_votes_against(extract_text, sentence, expected):
 def test_workers_who_walk_out_strike(extract_text):
     events = extract_text("Doctors in England will walk out for five days in January.").events
     assert [(e.cameo, countries(e)) for e in events] == [("143", ("GBR", "GBR"))]
+
+
+@pytest.mark.parametrize(
+    "sentence, expected",
+    [
+        # staying away is attending, negated; each leader's own act, not a meeting of the two
+        ("Russian President Vladimir Putin and Chinese President Xi Jinping were among the leaders who stayed away from the UN General Assembly.",
+         [("044", ("RUS", "IGO"), True), ("044", ("CHN", "IGO"), True)]),
+        ("Mexican President Andres Manuel Lopez Obrador said he would not go to the U.S.-hosted Summit of the Americas.", [("044", ("MEX", None), True)]),
+        # receiving a counterpart hosts a visit
+        ("Egyptian Foreign Minister Badr Abdelatty received his Qatari counterpart, Sheikh Mohammed bin Abdulrahman Al Thani, in Cairo on Monday.",
+         [("043", ("EGY", "QAT"), False)]),
+    ],
+)
+def test_staying_away_going_and_hosting(extract_text, sentence, expected):
+    assert [(e.cameo, countries(e), e.negated) for e in extract_text(sentence).events] == expected

@@ -37,6 +37,7 @@ from .places import PlaceRecord
 
 _INTENT = {"SUPPORT": "032", "AID": "033", "COOPERATE": "031", "RETREAT": "035", "CONCEDE": "035", "CONSULT": "036"}
 RECIPROCAL_TYPES = frozenset({"CONSULT", "COOPERATE", "AGREE"})
+_ONE_WAY_CONSULTS = frozenset({"042", "043", "044"})  # a visit, hosting one, attending: each party's own act
 MAX_PARTIES = 20  # a summit's list of every member state is a list, not twenty parties of one event
 REPORTING_VERBS = frozenset({"say", "tell", "add", "announce", "report", "state", "confirm", "note", "declare", "write", "quote"})
 LOCATIVE = frozenset({"in", "at", "near", "inside", "outside", "around", "across", "into", "to", "from"})
@@ -429,7 +430,8 @@ class EventCoder:
                 target = found if found is not None and (source is None or found.id != source.id) else None
         if target is None and light is not None:
             target = self._target(rule, light, None, state, source, places_ok)  # "announced aid ... to Ukraine"
-        if target is None and (rule.reciprocal or event_type in RECIPROCAL_TYPES) and len(parties) > 1:
+        one_way = cameo[:3] in _ONE_WAY_CONSULTS  # "Putin and Xi stayed away from the Assembly": each, not each other
+        if target is None and (rule.reciprocal or (event_type in RECIPROCAL_TYPES and not one_way)) and len(parties) > 1:
             target = parties[1]
         if target is None and event_type in _ACT_TARGET_TYPES and not rule.is_noun:
             # "condemned the test", "criticised the move", "the ban was condemned by the UAE", "turned the idea
@@ -588,7 +590,7 @@ class EventCoder:
             # by police on a crowd is repression (175), as CAMEO and PLOVER code it
             event_type, cameo = "COERCE", "175"
         everyone: list[ActorRecord] = []
-        mutual = rule.reciprocal or event_type in RECIPROCAL_TYPES
+        mutual = rule.reciprocal or (event_type in RECIPROCAL_TYPES and not one_way)
         if mutual and len(parties) > 2:
             everyone = list(parties)[:MAX_PARTIES]  # "Russia, Turkey and Iran met": one event, every party
             if target is not None and target not in everyone:
@@ -775,6 +777,8 @@ class EventCoder:
         """Every named actor of the first of the rule's target slots that names one, in the sentence's
         order: "accused Russia and Belarus of ..." gives both, "met Xi Jinping" one."""
         holders = [trigger] + ([obj] if obj is not None else [])
+        # "stayed away from the Assembly", "pulled out of the talks": a preposition hung on the verb's adverb
+        holders += [c for c in trigger.children if c.dep_ in ("advmod", "prt") and c.lower_ in ("away", "out", "back", "off")]
         # "spoke on a video call with Xi": the call's partner is the one spoken with
         holders += [g for c in trigger.children if c.dep_ == "prep" and c.lower_ in ("on", "over", "via", "by", "in")
                     for g in c.children if g.dep_ == "pobj" and g.lemma_.lower() in _CALLS]
