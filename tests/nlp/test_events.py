@@ -747,3 +747,17 @@ def test_workers_who_walk_out_strike(extract_text):
 )
 def test_staying_away_going_and_hosting(extract_text, sentence, expected):
     assert [(e.cameo, countries(e), e.negated) for e in extract_text(sentence).events] == expected
+
+
+@pytest.mark.parametrize(
+    "sentence, expected",
+    [
+        # gangs fight as armed non-state groups of their country
+        ("Suspected gang members ambushed a police unit late Wednesday in Source Matelas, north of Port-au-Prince, killing one officer, Haitian authorities said.",
+         [("190", ("HTI", "HTI"))]),
+        ("Three civilians died on Wednesday when a Ukrainian drone dropped an explosive device on people in Russia's Belgorod border region.",
+         [("195", ("UKR", "RUS"))]),
+    ],
+)
+def test_gangs_and_dropped_devices(extract_text, sentence, expected):
+    assert [(e.cameo, countries(e)) for e in extract_text(sentence).events] == expected
