@@ -247,9 +247,10 @@ class EventCoder:
                     events.append(event)
                     coded.append((token.i, event))
             _give_tolls(sent, coded)
-            for dropped in _told_twice(coded):
-                events.remove(dropped)
-                coded = [(i, e) for i, e in coded if e is not dropped]
+            dropped = _told_twice(coded)
+            if dropped:
+                events[:] = [e for e in events if all(e is not d for d in dropped)]
+                coded = [(i, e) for i, e in coded if all(e is not d for d in dropped)]
             for _, event in coded:
                 if _a_mass_killing(event):
                     event.cameo = "202"
@@ -550,8 +551,7 @@ class EventCoder:
             # Uri"): who did it is alleged, that it happened is not
             for child in children:
                 if child.dep_ in ("prep", "ccomp", "xcomp"):
-                    state.consumed.update(t.i for t in child.subtree
-                                          if not (t.pos_ == "NOUN" and t.lemma_.lower() in _ATTACK_SUBJECTS))
+                    state.consumed.update(t.i for t in child.subtree if not _an_attack_blamed_for(t, trigger))
         confidence = 0.5 + (0.15 if source is not None and source.known else 0.0 if source is None else 0.05) + (0.1 if target is not None else 0.0)
         confidence += 0.1 if (rule.objects is not None or chain_extra) else 0.0
         trigger_tokens = [trigger] + chain_extra
@@ -1428,6 +1428,14 @@ def _a_figure_of_speech(token: Token) -> bool:
     return any(c.dep_ == "nsubj" and c.lemma_.lower() in _FIGURATIVE_HITTERS - {"strike", "fire"} for c in children)
 
 
+def _an_attack_blamed_for(token: Token, accusation: Token) -> bool:
+    """The attack an accusation is over, named as a thing: "blamed Islamabad for Sunday's assault on an army
+    base", "accused Russia over the strike on the hospital" (not an act told in its clause: "accused the army
+    of carrying out an air strike", "accused X to carry out one more air strike")."""
+    return (token.pos_ == "NOUN" and token.lemma_.lower() in _ATTACK_SUBJECTS and token.dep_ == "pobj"
+            and token.head.lower_ in ("for", "over") and token.head.head.i == accusation.i)
+
+
 def _a_condition(token: Token) -> bool:
     """A verb of an "if" or "unless" clause: "would march on Goma unless the army laid down its weapons"
     tells a condition, not an event (the threat it is the condition of is coded)."""
@@ -1460,7 +1468,7 @@ def _phrase_holds(noun: Token, words: frozenset[str]) -> bool:
     launch of a rocket", "prisoner exchanges" (not "the launch of a new phone"). A verb's clause must hold
     one: "told Americans not to travel to Syria"."""
     if noun.pos_ in ("VERB", "AUX"):
-        return any(t.lemma_.lower() in words or t.lower_ in words for t in noun.subtree if t is not noun)
+        return any(t.lemma_.lower() in words or t.lower_ in words for t in noun.subtree if t.i != noun.i)
     nodes = [c for c in noun.children if c.dep_ in ("compound", "amod", "nmod", "npadvmod")]
     nodes += [g for c in noun.children if c.dep_ == "prep" and c.lower_ in ("of", "with") for g in c.subtree]
     nodes += [g for c in list(nodes) for g in c.subtree]
