@@ -230,7 +230,7 @@ class ActorResolver:
                 record.add(ent)
 
     def _title_references(self, doc: Doc, actors: dict[str, ActorRecord]) -> None:
-        """ "The president", "the prime minister" alone: the person named before with that role ("Serbian
+        """ "The president", "the premier", "the chancellor" alone: the person named before with that role ("Serbian
         President Aleksandar Vucic ... the president had ordered the army"), else no one (a guess of the
         story's country would make a prime minister of a country that has none)."""
         people = [a for a in actors.values() if a.type == "person" and a.role and a.mentions]
@@ -403,10 +403,10 @@ class ActorResolver:
     def _word_country(self, token: Token) -> str | None:
         if not (token.is_title or token.is_upper) or not token.is_alpha and "." not in token.text:
             return None
-        if token.lower_ in self._generic_first or token.lower_ in self.kb.title_words:
-            return None  # "Metropolitan Police" is not of Police, Poland; "Supreme Court" not of a town called Court
         found = self.kb.country_by_demonym(token.text) or self.kb.country_by_name(token.text)
-        if found is None and self.gazetteer is not None and token.ent_type_ in ("GPE", "LOC", "ORG") and len(token.text) > 3:
+        # a common noun of a name is no town: "Metropolitan Police" is not of Police, Poland
+        common = token.lower_ in self._generic_first or token.lower_ in self.kb.title_words
+        if found is None and not common and self.gazetteer is not None and token.ent_type_ in ("GPE", "LOC", "ORG") and len(token.text) > 3:
             place = self.gazetteer.lookup(token.text)
             found = place.country if place is not None and self.gazetteer.misread_as_organisation(token.text, 1) else None
         return found
@@ -416,12 +416,17 @@ class ActorResolver:
         sides the unlisted body may be either side's, or neither's, and is left without a guess."""
         # the countries named, and those of the groups the knowledge base knows ("Israel's killing of Hezbollah
         # commander Fuad Shukr" is a story of two sides, not of Israel alone)
-        named = {a.country for a in actors.values() if a.country and a.country != "IGO"
-                 and (a.type == "country" or (a.known and a.type in ("group", "organization")))}
+        named = {a.country for a in actors.values() if a.type == "country" and a.country}
         dateline = self._dateline_country(layout)
         if dateline is not None:
             named.add(dateline)
-        return next(iter(named)) if len(named) == 1 else None
+        if len(named) != 1:
+            return None
+        # a known group of another country makes it a story of two sides ("Israel's killing of Hezbollah
+        # commander Fuad Shukr"); a group only vetoes, it never supplies the story's country
+        groups = {a.country for a in actors.values() if a.known and a.type in ("group", "organization")
+                  and a.country and a.country != "IGO"}
+        return None if groups - named else next(iter(named))
 
     # --- actors named by common nouns
     def _generic(self, doc: Doc, actors: dict[str, ActorRecord], layout) -> None:

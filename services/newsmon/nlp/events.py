@@ -67,8 +67,6 @@ _RELATIONAL = frozenset({"ally", "aide", "adviser", "advisor", "supporter", "loy
                          "daughter", "wife", "husband", "brother", "sister", "lawyer", "friend", "associate", "confidant",
                          "bodyguard", "relative", "nephew", "cousin", "protege", "protégé", "backer", "successor",
                          "predecessor", "challenger", "detractor", "biographer"})
-# Event types whose target may be a place or the people in it ("struck a market in Idlib", "arrested 15
-# people", "aid to Gaza"), not only a named actor.
 # People acting for someone named in their phrase: "officials loyal to Maduro", "13 figures from
 # Venezuela's government", "members of the junta" stand for that side's country (not for the person).
 _REPRESENTATIVES = frozenset({"official", "figure", "member", "diplomat", "envoy", "staff", "officer", "representative",
@@ -77,7 +75,11 @@ _REPRESENTATIVES = frozenset({"official", "figure", "member", "diplomat", "envoy
 _OFFICE_HOLDERS = frozenset({"director", "directors", "general", "chief", "chiefs", "head", "heads", "president",
                              "presidents", "premier", "king", "emir", "chancellor", "ambassador", "counterpart"})
 _REPRESENTING_PREPS = frozenset({"of", "from", "in", "at", "to"})
+_NO_ONE = ActorRecord("no-one", "no one", "location")  # a target known to be unknown (see _State.unnamed_owners_site)
+_MILITARY_SITES = frozenset({"base", "post", "checkpoint", "barracks", "outpost", "position", "positions", "garrison", "airbase"})
 MASS_KILLING_DEAD = 18  # the dead of one attack on civilians by an armed group that make it a mass killing (202)
+# Event types whose target may be a place or the people in it ("struck a market in Idlib", "arrested 15
+# people", "aid to Gaza"), not only a named actor.
 _PLACE_TARGET_TYPES = frozenset({"ASSAULT", "COERCE", "AID", "MOBILIZE", "THREATEN"})
 # Common nouns for people who are not an organised actor: the civilians of the place they are in.
 _PEOPLE_NOUNS = frozenset({"people", "person", "civilian", "villager", "resident", "child", "woman", "man", "worshipper",
@@ -248,6 +250,13 @@ class EventCoder:
                     coded.append((token.i, event))
             _give_tolls(sent, coded)
             dropped = _told_twice(coded)
+            for retold in dropped:
+                # the toll told with the retelling is the attack's ("a second strike hit an apartment block,
+                # killing four")
+                kept = next(e for _, e in coded if e.type == "ASSAULT" and e.source is not None and e.target is not None
+                            and e.target.country == retold.target.country)  # type: ignore[union-attr]
+                kept.dead = max((n for n in (kept.dead, retold.dead) if n is not None), default=None)
+                kept.injured = max((n for n in (kept.injured, retold.injured) if n is not None), default=None)
             if dropped:
                 events[:] = [e for e in events if all(e is not d for d in dropped)]
                 coded = [(i, e) for i, e in coded if all(e is not d for d in dropped)]
@@ -480,6 +489,7 @@ class EventCoder:
             # place, else where the story is filed from, is used against that country
             target = state.force_target(trigger, source)
         if (target is None and event_type == "PROTEST" and source is not None and source.country
+                and source.type != "country" and source.sector not in ("GOV", "MIL", "COP")
                 and state.kb is not None and source.country in state.kb.countries):
             # "hundreds of protesters rallied in Tripoli", "marched through Hong Kong": a protest that names no
             # one is against the authorities at home, as coders of wire copy (and CAMEO's examples) code it
@@ -488,8 +498,12 @@ class EventCoder:
             return []  # "a blast killed": an unattributed attack is coded only when what it hit is known
         if event_type == "ASSAULT" and cameo == "183":
             coded = _weapon_code(trigger, cameo)
-            # a bomb is no air strike, unless it fell from one ("an aerial bombing", "bombing raids by jets")
+            # a bomb is no air strike, unless it fell from one ("an aerial bombing", "bombing raids by jets", "the
+            # Israeli bombing of Gaza": a state's or an army's bombing is from the air)
             cameo = coded if coded.startswith("183") or (coded == "195" and trigger.lemma_.lower() == "bombing") else cameo
+            if (cameo == "183" and trigger.lemma_.lower() == "bombing" and source is not None
+                    and (source.type == "country" or source.sector == "MIL")):
+                cameo = "195"
         elif event_type == "ASSAULT" and (cameo == "195" or (cameo[:2] in ("18", "19") and len(cameo.rstrip("0")) <= 2)):
             cameo = _weapon_code(trigger, cameo)
 
@@ -817,7 +831,9 @@ class EventCoder:
                 for token in sorted([candidate, *candidate.conjuncts, *_sides_represented(candidate)], key=lambda t: t.i):
                     actor = (state.actor_in(token) or state.capital_in(token) or state.pronoun_in(token, source)
                              or state.embassy_in(token))
-                    actor = state.unnamed_owners_site(token, actor) or actor
+                    site = state.unnamed_owners_site(token, actor)
+                    if site is not None:
+                        actor = None if site is _NO_ONE else site
                     if found and state.kb is not None and state.kb.country_by_demonym(token.text):
                         continue  # "19 Serbs and Bosniaks and one Albanian": people of a place, not more parties
                     if actor is not None and (source is None or actor.id != source.id) and actor not in found:
@@ -981,6 +997,8 @@ class _State:
             for node in prep.subtree:
                 actor_id = self.token_actor.get(node.i)
                 actor = self.actors.get(actor_id) if actor_id is not None else None
+                if actor is not None and actor.type == "group":
+                    return actor  # "officials from the Houthis" are the Houthis', not Yemen's
                 if actor is not None and actor.country and actor.country in self.kb.countries:
                     return self.country_actor(actor.country)
         return None
@@ -1100,7 +1118,7 @@ class _State:
         lemma = token.lemma_.lower()
         site = self.unnamed_owners_site(token, named)
         if site is not None:
-            return site
+            return None if site is _NO_ONE else site
         if named is not None:
             return named
         if lemma in _QUANTITIES or token.like_num:
@@ -1146,7 +1164,13 @@ class _State:
                 c.dep_ == "compound" and self.token_actor.get(c.i) == owner.id for c in token.children):
             return None
         place = next((self.places[n.i] for n in token.subtree if n.i in self.places and self.places[n.i].country), None)
-        return self._location(place.name, place.country) if place is not None else None
+        if place is not None:
+            return self._location(place.name, place.country)
+        country = next((self.actors[self.token_actor[n.i]].country for n in token.subtree if n.i in self.token_actor
+                        and self.actors.get(self.token_actor[n.i]) is not None
+                        and self.actors[self.token_actor[n.i]].type == "country"), None)  # "an air base in western Iraq"
+        name = " ".join(t.text for t in token.subtree if t.dep_ != "det" and t.i <= token.i)
+        return self._location(name, country) if country else _NO_ONE  # whose base stays unknown: no guess
 
     def phrase_target(self, token: Token, source: ActorRecord | None = None) -> ActorRecord:
         """An act or a thing as an event's target ("the ban", "the move"), with the country its own phrase
@@ -1365,11 +1389,13 @@ _GOING = frozenset({"travel", "go", "visit", "trip", "journey", "fly"})
 
 
 def _destinations(trigger: Token) -> list[Token]:
-    """Where the act warns against going or tells people to leave: "not to travel to Syria", "against
-    travelling to remote parts of Algeria" (the place, or the country the part is of)."""
+    """Where the act warns against going: "not to travel to Syria", "against travelling to remote parts of
+    Algeria" (the place, or the country the part is of); "told citizens it was safe to travel" warns of nothing."""
     found = []
     for node in trigger.subtree:
-        if node.lemma_.lower() in _GOING or node.lower_ in _GOING:
+        warned = any(c.dep_ == "neg" for c in node.children) or node.head.lower_ in ("against", "avoid") or (
+            node.head.lemma_.lower() in ("avoid", "reconsider"))
+        if (node.lemma_.lower() in _GOING or node.lower_ in _GOING) and warned:
             for prep in node.children:
                 if prep.dep_ == "prep" and prep.lower_ in ("to", "in"):
                     for obj in _prep_objects(prep):
@@ -1408,7 +1434,9 @@ def _a_figure_of_speech(token: Token) -> bool:
     """"hit" and "strike" that are no attack: "Pakistan hit back by closing its airspace" (the retaliation is
     the act told after "by"), "officials hit by EU sanctions", "a region hit by floods"; "met with a
     counterstrike" is no meeting."""
-    passive = token.tag_ == "VBN" or (token.dep_ == "conj" and any(c.dep_ == "auxpass" for c in token.head.children))
+    # a passive, not a perfect ("has met with Chinese officials" is a meeting)
+    passive = any(c.dep_ == "auxpass" for c in token.children) or (
+        token.dep_ == "conj" and any(c.dep_ == "auxpass" for c in token.head.children))
     if token.lemma_.lower() == "meet" and passive:
         # "would be treated as aggression and met with a counterstrike", "was met with criticism"
         return any(c.dep_ == "prep" and c.lower_ == "with" and any(g.dep_ == "pobj" and not g.ent_type_ for g in c.children)
@@ -1691,7 +1719,9 @@ def _a_mass_killing(event: EventRecord) -> bool:
     source, target = event.source, event.target
     if source is None or not (source.sector == "REB" or (source.type == "group" and source.sector not in ("GOV", "MIL", "COP"))):
         return False  # an author unnamed may be an air force ("dawn air strikes flattened buildings, killing 23")
-    return target is not None and (target.sector == "CVL" or target.type == "location")
+    # civilians, or a place that is not a military site ("stormed a base, killing 20 soldiers" is a battle)
+    return target is not None and (target.sector == "CVL" or (
+        target.type == "location" and not (set(target.name.lower().split()) & _MILITARY_SITES)))
 
 
 def _merge(events: list[EventRecord]) -> list[EventRecord]:

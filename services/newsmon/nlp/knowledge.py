@@ -39,7 +39,7 @@ _COMMON_SURNAMES = frozenset(
     "Roberts Carter Phillips Evans Turner Parker Collins Edwards Stewart Morris Murphy Cook Rogers Morgan "
     "Cooper Bell Kelly Howard Ward Cox Wood Watson Gray James Hughes Price Long Ross Foster Hunt Lee Kim Park "
     "Wang Li Zhang Chen Liu Yang Khan Ali Singh Kumar Martin Lopez Garcia Hernandez Ahmed Hassan Mohammed May "
-    "Rice Moon Costa Michel Sanchez Fernandez Sharif Katz Salam Aoun Austin Cooper Clinton".split()
+    "Rice Moon Costa Michel Sanchez Fernandez Sharif Katz Salam Aoun Austin Cooper Clinton Mao Ma Su Hu".split()
 )
 _MONTHS_AND_DAYS = frozenset(
     "January February March April May June July August September October November December "
@@ -348,8 +348,8 @@ def _short_names(name: str, short: Any, country: str | None = None) -> tuple[str
         shorts = [surname, surname[0].upper() + surname[1:]]
     else:
         shorts = [last]
-    if country in _FAMILY_NAME_FIRST and len(words) <= 3:
-        shorts.insert(0, words[0])
+    if country in _FAMILY_NAME_FIRST and len(words) <= 3 and len(words[0]) <= 5 and "-" not in words[0]:
+        shorts.insert(0, words[0])  # a family name is short ("Xi", "Yoon"); "Wellington Koo" keeps "Koo"
     if re.match(r"^(al|el)-", last, re.I):
         shorts.append(last.split("-", 1)[1])
     return tuple(s for s in dict.fromkeys(shorts)
