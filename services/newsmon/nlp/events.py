@@ -268,12 +268,6 @@ class EventCoder:
 
     def _code(self, token: Token, state: _State) -> list[EventRecord]:
         lemma = token.lemma_.lower()
-        if _a_denial(token):
-            # "rejected reports that the paramilitary's drones had killed 57 civilians": what is denied is no event
-            state.consumed.update(t.i for c in token.children if c.dep_ in ("dobj", "obj", "nsubjpass") for t in c.subtree)
-            return []
-        if _asked_for_or_denied(token) or _a_figure_of_speech(token) or _a_condition(token):
-            return []
         if token.tag_ == "VBG" and token.dep_ in _NOMINAL_DEPS and self.nouns.get(token.lower_):
             # "as fighting between the army and the RSF raged", "fighting ... killed 20": a gerund the
             # tagger reads as a verb but the sentence uses as a noun
@@ -284,7 +278,15 @@ class EventCoder:
             rules = self.nouns.get(lemma) or self.nouns.get(token.lower_)
         else:
             return []
-        for rule in rules or ():
+        if _a_denial(token):  # (a denying verb with or without a pattern of its own)
+            # "rejected reports that the paramilitary's drones had killed 57 civilians": what is denied is no event
+            state.consumed.update(t.i for c in token.children if c.dep_ in ("dobj", "obj", "nsubjpass") for t in c.subtree)
+            return []
+        if not rules:
+            return []  # most words: no pattern, nothing more to read
+        if _asked_for_or_denied(token) or _a_figure_of_speech(token) or _a_condition(token):
+            return []
+        for rule in rules:
             coded = self._apply(rule, token, state)
             if coded:
                 return coded
@@ -1434,14 +1436,16 @@ def _a_figure_of_speech(token: Token) -> bool:
     """"hit" and "strike" that are no attack: "Pakistan hit back by closing its airspace" (the retaliation is
     the act told after "by"), "officials hit by EU sanctions", "a region hit by floods"; "met with a
     counterstrike" is no meeting."""
+    lemma = token.lemma_.lower()
+    if lemma not in ("meet", "hit", "strike"):
+        return False  # most tokens: read nothing more
     # a passive, not a perfect ("has met with Chinese officials" is a meeting)
-    passive = any(c.dep_ == "auxpass" for c in token.children) or (
-        token.dep_ == "conj" and any(c.dep_ == "auxpass" for c in token.head.children))
-    if token.lemma_.lower() == "meet" and passive:
+    if lemma == "meet" and (any(c.dep_ == "auxpass" for c in token.children) or (
+            token.dep_ == "conj" and any(c.dep_ == "auxpass" for c in token.head.children))):
         # "would be treated as aggression and met with a counterstrike", "was met with criticism"
         return any(c.dep_ == "prep" and c.lower_ == "with" and any(g.dep_ == "pobj" and not g.ent_type_ for g in c.children)
                    for c in token.children)
-    if token.lemma_.lower() not in ("hit", "strike") or token.pos_ not in ("VERB", "AUX"):
+    if lemma not in ("hit", "strike") or token.pos_ not in ("VERB", "AUX"):
         return False
     children = list(token.children)
     backs = [c for c in children if c.dep_ in ("prt", "advmod") and c.lower_ == "back"]
