@@ -625,7 +625,8 @@ def test_an_attack_told_twice_and_a_denied_one(extract_text, sentence, expected)
         # sentenced with no court named: by the authorities at home; "with X jailed": X is jailed
         ("Five Guinean opposition figures were sentenced over last week's protests, with FNDC leader Abdourahamane Sanoh jailed for a year.",
          [("173", ("GIN", "GIN")), ("173", ("GIN", "GIN"))]),
-        ("Police in Tbilisi turned a water cannon on protesters.", [("175", ("GEO", "GEO"))]),
+        # the crowd repressed was protesting: its protest is coded too, against the authorities at home
+        ("Police in Tbilisi turned a water cannon on protesters.", [("175", ("GEO", "GEO")), ("141", ("GEO", "GEO"))]),
     ],
 )
 def test_sentences_without_a_court_and_water_cannon(extract_text, sentence, expected):
@@ -784,3 +785,40 @@ def test_reviewed_edges(extract_text, sentence, expected):
 def test_a_government_rally_is_aimed_at_no_one_by_default(extract_text):
     rally = [e for e in extract_text("The government held a rally in Caracas.").events if e.type == "PROTEST"]
     assert rally and rally[0].target is None
+
+
+@pytest.mark.parametrize(
+    "sentence, expected",
+    [
+        # a crowd repressed or acting is a protest against the authorities where it is held
+        ("Riot police in Hong Kong fired tear gas on Sunday to scatter thousands of anti-government protesters who had massed in a central park.",
+         [("175", ("HKG", "HKG")), ("141", ("HKG", "HKG"))]),
+        ("Riot police in Paraguay fired rubber bullets after protesters set the Congress building on fire in Asuncion.",
+         [("175", ("PRY", "PRY")), ("141", ("PRY", "PRY"))]),
+        # a crowd that is only talked about, or nobody, is no protest
+        ("EU ministers meeting in Luxembourg condemned Belarus, pointing to police violence against demonstrators.",
+         [("111", ("IGO", "BLR"))]),
+        ("No protesters were hurt in Nairobi on Tuesday, police said.", []),
+        # a protest already coded is not coded twice
+        ("Thousands of protesters marched through Nairobi on Tuesday.", [("141", ("KEN", "KEN"))]),
+    ],
+)
+def test_a_protest_told_through_its_crowd(extract_text, sentence, expected):
+    assert [(e.cameo, countries(e)) for e in extract_text(sentence).events] == expected
+
+
+@pytest.mark.parametrize(
+    "sentence, expected",
+    [
+        # a headline's comma-coordinated capitals each stand for their government
+        ("Seoul, Tokyo and Washington slam Pyongyang's latest missile launch",
+         [("111", ("KOR", "PRK")), ("111", ("JPN", "PRK")), ("111", ("USA", "PRK"))]),
+        ("Tokyo, Seoul denounce North Korean missile that flew over Japan", [("111", ("JPN", "PRK")), ("111", ("KOR", "PRK"))]),
+        # a court's order of an arrest is the arrest's legal action
+        ("A Dhaka court on Monday ordered the arrest of former minister Salman Rahman.", [("173", ("BGD", None))]),
+        # a province the gazetteer knows from ISO 3166-2 gives the attack's country
+        ("Gunmen abducted 20 villagers in Zamfara state on Sunday.", [("181", (None, "NGA"))]),
+    ],
+)
+def test_headline_capitals_court_orders_and_provinces(extract_text, sentence, expected):
+    assert [(e.cameo, countries(e)) for e in extract_text(sentence).events] == expected

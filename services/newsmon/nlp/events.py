@@ -33,7 +33,7 @@ from .actors import ActorRecord
 from .casualties import tolls
 from .dates import resolve_date
 from .knowledge import KnowledgeBase, get_knowledge, normalize, slug
-from .places import PlaceRecord
+from .places import REGION_WORDS, PlaceRecord
 
 _INTENT = {"SUPPORT": "032", "AID": "033", "COOPERATE": "031", "RETREAT": "035", "CONCEDE": "035", "CONSULT": "036"}
 RECIPROCAL_TYPES = frozenset({"CONSULT", "COOPERATE", "AGREE"})
@@ -263,8 +263,61 @@ class EventCoder:
             for _, event in coded:
                 if _a_mass_killing(event):
                     event.cameo = "202"
+            protest = self._implied_protest(sent, coded, state)
+            if protest is not None:
+                protest.evidence.append(_trimmed(sent))
+                events.append(protest)
         doc._.newsmon_events = _merge(events)
         return doc
+
+    def _implied_protest(self, sent: Span, coded: list[tuple[int, EventRecord]], state: _State) -> EventRecord | None:
+        """A protest told only through its crowd: "police fired tear gas at protesters who had massed in a
+        park", "protesters set the Congress building on fire". Coders of wire copy code the protest as well
+        as what was done to or by the crowd (a demonstration, against the authorities at home); newsmon codes
+        it when no protest of the sentence is coded already and the crowd's country is known."""
+        if state.kb is None or any(e.type == "PROTEST" for _, e in coded):
+            return None
+        for token in sent:
+            if token.pos_ not in ("NOUN", "PROPN") or not ({token.lemma_.lower(), token.lower_} & _PROTESTERS):
+                continue
+            if token.i in state.consumed or any(c.lower_ in ("no", "any", "former") for c in token.children):
+                continue  # "accused him of stirring up protesters" (consumed), "no protesters were hurt"
+            governor = token.head if token.dep_ != "ROOT" else token
+            if governor.dep_ in ("prep", "agent") and governor.head is not governor:
+                governor = governor.head  # "fired tear gas at protesters": the verb, not a noun the crowd is in
+            if governor.pos_ not in ("VERB", "AUX") or _future(governor) or _a_condition(governor) or self._negated(governor):
+                continue  # "pointing to police violence against demonstrators", "will not let protesters near"
+            crowd = state.actor_in(token)
+            if crowd is not None and (crowd.type == "country" or crowd.sector in ("GOV", "MIL", "COP")):
+                crowd = None
+            country = crowd.country if crowd is not None else (
+                state._country_near(token) or state._sentence_country(token) or state.dateline_country or state.article_country)
+            if not country or country not in state.kb.countries:
+                continue
+            if crowd is None:
+                crowd = ActorRecord(f"protesters:{country}", f"protesters ({country})", "group", country, sector="CVL")
+            # where the crowd gathered ("protesters who had massed in a central park") before the clause's place
+            chain = [t for c in token.children if c.dep_ in ("relcl", "acl") for t in _chain(c)] + _chain(governor)
+            day = self._date(chain, state, "past") or self._reported_date(governor, state)
+            location_name, place = self._location(chain, state)
+            # against the authorities where it is held ("Serb demonstrators ... in Zvecan": Kosovo's)
+            held = place.country if place is not None and place.country in state.kb.countries else country
+            return EventRecord(
+                type="PROTEST", cameo="145" if token.lemma_.lower() == "rioter" else "141", source=crowd,
+                target=state.authorities(held), date=day, location_name=location_name, location=place,
+                modality="reported", negated=False, trigger=token.text, trigger_span=(token.idx, token.idx + len(token)),
+                confidence=0.5,
+            )
+        for _, event in coded:
+            crowd = event.target
+            if (event.cameo == "175" and crowd is not None and crowd.type == "group" and crowd.sector in ("CVL", "OPP", "PTY", "LAB")
+                    and not crowd.id.startswith("civilians:")  # "citizens mistreated by police officers": no crowd
+                    and event.source is not None and event.source.country in state.kb.countries and not event.negated):
+                # "security forces turned water cannon on crowds calling for a fresh election", "fired tear gas at
+                # PTI supporters trying to reach D-Chowk": the crowd repressed was protesting
+                return replace(event, type="PROTEST", cameo="141", source=crowd, target=state.authorities(event.source.country),
+                               evidence=[], parties=[], dead=None, injured=None, confidence=0.5)
+        return None
 
     def _code(self, token: Token, state: _State) -> list[EventRecord]:
         lemma = token.lemma_.lower()
@@ -640,6 +693,9 @@ class EventCoder:
         for child in subject.children:
             if child.dep_ in ("nmod", "appos") and state.actor_in(child, persons_only=True):
                 tokens.append(child)
+        # "Tokyo, Seoul denounce North Korean missile": a headline's first party, read as the verb's modifier
+        tokens += [c for c in trigger.children if c.dep_ == "npadvmod" and c.i < subject.i and c.pos_ == "PROPN"
+                   and c.i + 1 < len(c.doc) and c.doc[c.i + 1].text == "," and (state.actor_in(c) or state.capital_in(c))]
         # "Senior Hungarian and Romanian officials": conjoined modifiers are conjoined parties
         for child in subject.children:
             if child.dep_ in ("amod", "compound", "nmod") and child.conjuncts:
@@ -650,6 +706,8 @@ class EventCoder:
         parties: list[ActorRecord] = []
         for token in tokens:
             actor = state.actor_in(token)
+            if actor is None and token is not subject:
+                actor = state.capital_in(token)  # "Seoul, Tokyo and Washington slam ...": each capital's government
             if actor is not None and actor not in parties:
                 parties.append(actor)
         if not parties and subject.lower_ in _SUBJECT_PRONOUNS:
@@ -930,7 +988,8 @@ class EventCoder:
                     if ent is not None:
                         return ent.text, None  # a village or a site the gazetteer does not know
                 for inner in pobj.children:
-                    if inner.dep_ == "prep" and inner.lower_ == "of":
+                    # "in the Idlib province town of Maarat al-Numan", "outside the municipal building in Zvecan"
+                    if inner.dep_ == "prep" and inner.lower_ in ("of", "in"):
                         frontier.extend(g for g in inner.children if g.dep_ == "pobj")
                     elif inner.dep_ in ("appos", "conj"):
                         frontier.append(inner)
@@ -1006,7 +1065,11 @@ class _State:
         return None
 
     def place_in(self, token: Token) -> PlaceRecord | None:
-        return self.places.get(token.i)
+        found = self.places.get(token.i)
+        if found is None and token.lemma_.lower() in REGION_WORDS:
+            # "in Zamfara state", "in the Kharkiv region": the named part of the phrase
+            found = next((self.places[c.i] for c in token.children if c.dep_ in ("compound", "amod", "nmod") and c.i in self.places), None)
+        return found
 
     def entity(self, token: Token) -> Span | None:
         return self._ents.get(token.i)
@@ -1351,6 +1414,7 @@ def _asked_for_or_denied(token: Token) -> bool:
 # what two sides "agree" to do is their agreement (057); what they "pledge" or "promise" stays an intent (03),
 # as wire coders code "pledged to deepen cooperation"
 _AGREEING = frozenset({"agree"})
+_PROTESTERS = frozenset({"protester", "protestor", "demonstrator", "marcher", "rioter", "picketer"})
 _CROWDS = frozenset({"protester", "demonstrator", "crowd", "marcher", "rioter", "protesters", "demonstrators"})
 _DENIED = frozenset({"report", "accusation", "allegation", "claim", "charge", "suggestion", "assertion", "notion"})
 _DENYING = frozenset({"reject", "dismiss", "deny", "refute", "rebut", "brush"})
