@@ -74,6 +74,7 @@ _REPRESENTATIVES = frozenset({"official", "figure", "member", "diplomat", "envoy
                               "personnel", "employee", "agent", "operative", "delegate", "delegation", "executive"})
 _OFFICE_HOLDERS = frozenset({"director", "directors", "general", "chief", "chiefs", "head", "heads", "president",
                              "presidents", "premier", "king", "emir", "chancellor", "ambassador", "counterpart"})
+_SPEAKING_FOR = _REPRESENTATIVES | _OFFICE_HOLDERS  # who stands for a side
 _REPRESENTING_PREPS = frozenset({"of", "from", "in", "at", "to"})
 _NO_ONE = ActorRecord("no-one", "no one", "location")  # a target known to be unknown (see _State.unnamed_owners_site)
 _MILITARY_SITES = frozenset({"base", "post", "checkpoint", "barracks", "outpost", "position", "positions", "garrison", "airbase"})
@@ -1430,7 +1431,7 @@ def _among_whom(subject: Token) -> Token | None:
 
 def _sides_represented(noun: Token) -> list[Token]:
     """The coordinated sides officials are of: "met the presidents of Panama and Uruguay" met both."""
-    if noun.lemma_.lower() not in _REPRESENTATIVES | _OFFICE_HOLDERS and noun.lower_ not in _OFFICE_HOLDERS:
+    if noun.lemma_.lower() not in _SPEAKING_FOR and noun.lower_ not in _OFFICE_HOLDERS:
         return []
     # through a nested "of" ("the Directors General of Military Operations of India and Pakistan")
     frontier = [noun]
@@ -1691,16 +1692,18 @@ def _weapon_code(trigger: Token, cameo: str) -> str:
     return cameo
 
 
-def _future(trigger: Token) -> bool:
-    for child in trigger.children:
-        if child.dep_ == "aux" and child.lower_ in ("will", "shall", "'ll", "wo"):
-            return True
-    return False
+_WILL = frozenset({"will", "shall", "'ll", "wo"})
+_WILL_OR_WOULD = _WILL | {"would", "'d"}
+
+
+def _future(trigger: Token, auxiliaries: frozenset[str] = _WILL) -> bool:
+    """ "will meet": the act is still to come."""
+    return any(c.dep_ == "aux" and c.lower_ in auxiliaries for c in trigger.children)
 
 
 def _promised(trigger: Token) -> bool:
     """ "will strike", "would march on": the act told as what is to come, from the reported speech."""
-    return any(c.dep_ == "aux" and c.lower_ in ("will", "shall", "'ll", "wo", "would", "'d") for c in trigger.children)
+    return _future(trigger, _WILL_OR_WOULD)
 
 
 def _willing(trigger: Token) -> bool:
