@@ -822,3 +822,21 @@ def test_a_protest_told_through_its_crowd(extract_text, sentence, expected):
 )
 def test_headline_capitals_court_orders_and_provinces(extract_text, sentence, expected):
     assert [(e.cameo, countries(e)) for e in extract_text(sentence).events] == expected
+
+
+@pytest.mark.parametrize(
+    "sentence, expected",
+    [
+        # a crowd no actor names protests as the people of where it protests; its purpose is the same protest
+        ("Thousands of people took to the streets of Belgrade on Saturday to protest against the government.", [("141", ("SRB", "SRB"))]),
+        ("Farmers blocked highways across France with tractors to protest against EU trade policy.", [("144", ("FRA", "FRA"))]),
+        # armed groups are no crowd, and a government's protest to another is diplomatic
+        ("Armed groups battling for control of Tripoli agreed to freeze the movements of their forces.", [("030", ("LBY", None))]),
+        ("The Philippines protested to China over the incident.", [("114", ("PHL", "CHN"))]),
+        # who arrests or charges a known person the sentence places nowhere else: that person's state
+        ("Prosecutors indicted former president Jair Bolsonaro on charges of plotting a coup.", [("173", ("BRA", "BRA"))]),
+        ("Police arrested former president Jair Bolsonaro on Saturday.", [("173", ("BRA", "BRA"))]),
+    ],
+)
+def test_crowds_without_a_name_and_the_authorities_of_the_accused(extract_text, sentence, expected):
+    assert [(e.cameo, countries(e)) for e in extract_text(sentence).events] == expected

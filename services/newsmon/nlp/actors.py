@@ -478,6 +478,8 @@ class ActorResolver:
                         iso3 = self._sentence_place_country(head, doc_ents, ent_starts)
                     elif source == "story":
                         iso3 = story
+                    elif source == "people":
+                        iso3 = self._sentence_people_country(head, actors)
                     if iso3:
                         break
                 if not iso3 or iso3 not in self.kb.countries:
@@ -537,6 +539,15 @@ class ActorResolver:
                 if iso3:
                     return iso3
         return None
+
+    @staticmethod
+    def _sentence_people_country(token: Token, actors: dict[str, ActorRecord]) -> str | None:
+        """The one country of the known people the sentence names ("police arrested former president Jair
+        Bolsonaro"): who arrests, charges or tries them is, unless the sentence says otherwise, at home."""
+        sent = token.sent
+        found = {a.country for a in actors.values() if a.type == "person" and a.known and a.country and a.country != "IGO"
+                 and any(sent.start_char <= start < sent.end_char for start, _ in a.mentions)}
+        return found.pop() if len(found) == 1 else None
 
     def _conflict_country(self, actors: dict[str, ActorRecord], doc: Doc | None = None) -> str | None:
         """The article's most-mentioned country with an armed conflict, counting its actors and its cities."""

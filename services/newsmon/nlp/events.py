@@ -121,7 +121,9 @@ _SETTING_PREPS = frozenset({"during", "on", "in", "after", "at", "following"})  
 _EXERCISES = frozenset({"exercise", "drill", "maneuver", "manoeuvre", "wargame", "game", "patrol"})
 _JOINT = frozenset({"joint", "combined", "bilateral", "trilateral", "multinational"})
 # verbs whose reported or infinitive clause is an act asked for or denied, not one done (_asked_for_or_denied)
-_PROTEST_AIMS = frozenset({"demand", "call", "ask", "urge", "seek", "press", "push", "insist", "request"})
+# what a protest is for ("rallied to demand", "took to the streets to protest against the government": one protest)
+_PROTEST_AIMS = frozenset({"demand", "call", "ask", "urge", "seek", "press", "push", "insist", "request",
+                           "protest", "demonstrate", "rally", "march"})
 _DEMANDING_VERBS = frozenset({"demand", "insist", "urge", "ask", "request", "deny", "press", "implore"})  # not "want": an intent (03)
 # subjects that act as a body without a country of their own (see _unnamed_collective)
 _COLLECTIVES = frozenset({"group", "donor", "activist", "campaigner", "organisation", "organization", "ngo", "watchdog",
@@ -296,7 +298,7 @@ class EventCoder:
             if not country or country not in state.kb.countries:
                 continue
             if crowd is None:
-                crowd = ActorRecord(f"protesters:{country}", f"protesters ({country})", "group", country, sector="CVL")
+                crowd = state.crowd(country)
             # where the crowd gathered ("protesters who had massed in a central park") before the clause's place
             chain = [t for c in token.children if c.dep_ in ("relcl", "acl") for t in _chain(c)] + _chain(governor)
             day = self._date(chain, state, "past") or self._reported_date(governor, state)
@@ -479,6 +481,12 @@ class EventCoder:
             # is named for is made by the other side of the sentence, or (a pardon) by the captive's own state
             released = agent_actor is None and cameo.startswith("084") and trigger.lemma_.lower() in _RELEASING
         source = parties[0] if parties else None
+        if (source is None and event_type == "PROTEST" and not passive and not rule.is_noun and trigger.dep_ not in ("amod", "acl")
+                and rule.subject_sectors is None and _a_crowd(_subject(trigger))):
+            # "thousands of people took to the streets of Belgrade", "farmers blocked highways across France",
+            # "students staged a sit-in in Dhaka": a crowd no actor names is the people of where it protests (not
+            # for what only a named side does: "storm", "besiege", "clash", whose subject must be known)
+            source = state.crowd_at(trigger)
         collective = source is None and not passive and not rule.is_noun and _unnamed_collective(trigger)
         if source is None and not (agentless or released or rule.subjects is not None or (event_type == "ASSAULT" and _unattributed_attack(rule, trigger))
                                    or collective):
@@ -1306,6 +1314,19 @@ class _State:
         """A place attacked or raided, as a target in the country it lies in."""
         return self._location(name, country)
 
+    def crowd(self, country: str) -> ActorRecord:
+        """Protesters no actor names, of a country."""
+        return ActorRecord(f"protesters:{country}", f"protesters ({country})", "group", country, sector="CVL")
+
+    def crowd_at(self, token: Token) -> ActorRecord | None:
+        """The protesters of the place the sentence names (a country or a city), else of the dateline's or
+        the story's country; None when none is known."""
+        country = next((self.actors[self.token_actor[n.i]].country for n in token.sent if n.i in self.token_actor
+                        and self.actors.get(self.token_actor[n.i]) is not None
+                        and self.actors[self.token_actor[n.i]].type == "country"), None)
+        country = country or self._sentence_country(token) or self.dateline_country or self.article_country
+        return self.crowd(country) if country and self.kb is not None and country in self.kb.countries else None
+
     def _civilians(self, country: str) -> ActorRecord:
         return ActorRecord(f"civilians:{country}", f"civilians ({country})", "group", country, sector="CVL")
 
@@ -1538,6 +1559,17 @@ def _a_condition(token: Token) -> bool:
     tells a condition, not an event (the threat it is the condition of is coded)."""
     return (token.pos_ in ("VERB", "AUX") and token.dep_ == "advcl"
             and any(c.dep_ == "mark" and c.lower_ in ("if", "unless") for c in token.children))
+
+
+def _a_crowd(subject: Token | None) -> bool:
+    """People, not a body or a force: "thousands of people", "farmers", "hundreds" (not "armed groups", "fighting")."""
+    if subject is None:
+        return False
+    lemma = subject.lemma_.lower()
+    if lemma in _QUANTITIES or subject.like_num:
+        inner = next((g for c in subject.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children if g.dep_ == "pobj"), None)
+        return inner is None or _a_crowd(inner)
+    return lemma in _PEOPLE_NOUNS or subject.lower_ in _PEOPLE_NOUNS or lemma in _CROWDS or lemma in ("supporter", "youth", "crowd")
 
 
 def _on_a_crowd(target: ActorRecord | None, obj: Token | None) -> bool:
