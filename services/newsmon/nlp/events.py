@@ -601,6 +601,13 @@ class EventCoder:
             # "drone strikes on the outskirts of Kharkiv", "shot dead 14 civilians trying to flee El Fasher"
             # when the parse loses the object: force used at a place is used against that place's country
             target = state.located_target(target.name if target is not None else place.name, place.country)
+        elif (event_type in _FORCE and target is not None and target.type in ("location", "thing") and source is not None
+              and target.country == source.country and location_name is not None):
+            # "Israeli jets struck targets in southern Lebanon": a site no phrase places, in a story that names the
+            # attacker's country most, is where the sentence says it is (not the attacker's own)
+            where = place.country if place is not None else state.kb.country_by_name(location_name) if state.kb is not None else None
+            if where and where != source.country:
+                target = state.located_target(target.name, where)
         if released and source is None:
             if target is None or not target.country or state.kb is None or target.country not in state.kb.countries:
                 return []

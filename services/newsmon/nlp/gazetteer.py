@@ -114,7 +114,9 @@ class Gazetteer:
 # Subdivision names that are also ordinary words of a name ("Northern Ireland"), never a place on their own.
 _GENERIC_SUBDIVISIONS = frozenset({"north", "south", "east", "west", "northern", "southern", "eastern", "western", "central",
                                    "centre", "center", "capital", "coast", "lakes", "upper", "lower", "plateau", "north east",
-                                   "north west", "south east", "south west", "far north", "littoral", "islands", "city"})
+                                   "north west", "south east", "south west", "far north", "littoral", "islands", "city",
+                                   "north-west", "north-east", "south-west", "south-east", "nord", "sud", "est", "ouest",
+                                   "somali", "unity", "bay", "capital district"})
 
 
 def _subdivisions(iso3: dict[str, str]) -> list[GeoPlace]:
