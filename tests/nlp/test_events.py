@@ -840,3 +840,23 @@ def test_headline_capitals_court_orders_and_provinces(extract_text, sentence, ex
 )
 def test_crowds_without_a_name_and_the_authorities_of_the_accused(extract_text, sentence, expected):
     assert [(e.cameo, countries(e)) for e in extract_text(sentence).events] == expected
+
+
+@pytest.mark.parametrize(
+    "sentence, expected",
+    [
+        # a formal note of protest is a complaint to whom it is handed, not a handover
+        ("Russia handed a note of protest to the Japanese ambassador.", [("114", ("RUS", "JPN"))]),
+        # an official "of" a country received is a visit of that country
+        ("Tokayev received the Minister of Foreign Affairs of Turkey in Astana.", [("043", ("KAZ", "TUR"))]),
+        # an act that may come is no event; the warning is
+        ("Iran warned Israel against any attack on its nuclear facilities.", [("130", ("IRN", "ISR"))]),
+        # prisoners a leader pardons are his country's; a site no phrase places is where the sentence says
+        ("Lukashenko pardoned 30 political prisoners on Tuesday.", [("0841", ("BLR", "BLR"))]),
+        ("Israeli jets struck targets in southern Lebanon overnight, killing five people.", [("195", ("ISR", "LBN"))]),
+        # protesters take the country of the leader they want gone
+        ("Protesters demanded the resignation of Prime Minister Imran Khan.", [("1041", ("PAK", "PAK")), ("141", ("PAK", "PAK"))]),
+    ],
+)
+def test_notes_officials_hypothetical_acts_and_sites(extract_text, sentence, expected):
+    assert [(e.cameo, countries(e)) for e in extract_text(sentence).events] == expected

@@ -88,7 +88,7 @@ _PEOPLE_NOUNS = frozenset({"people", "person", "civilian", "villager", "resident
                            "journalist", "teacher", "doctor", "nurse", "boy", "girl", "inhabitant", "citizen", "tourist",
                            "local", "displaced", "victim", "casualty", "mourner", "shopper", "fisherman", "herder",
                            "prisoner", "captive", "detainee", "hostage", "protester", "demonstrator", "activist", "voter",
-                           "pupil", "schoolchild", "schoolgirl", "schoolboy", "lecturer", "population"})
+                           "pupil", "schoolchild", "schoolgirl", "schoolboy", "lecturer", "population", "participant"})
 # Common nouns for sites and things hit in an attack: the place's country is the target.
 _SITE_NOUNS = frozenset({"market", "hospital", "school", "camp", "village", "town", "city", "neighbourhood", "neighborhood",
                          "district", "area", "building", "block", "house", "home", "mosque", "church", "convoy", "car",
@@ -340,7 +340,7 @@ class EventCoder:
             return []
         if not rules:
             return []  # most words: no pattern, nothing more to read
-        if _asked_for_or_denied(token) or _a_figure_of_speech(token) or _a_condition(token):
+        if _asked_for_or_denied(token) or _a_figure_of_speech(token) or _a_condition(token) or _hypothetical_act(token):
             return []
         for rule in rules:
             coded = self._apply(rule, token, state)
@@ -517,7 +517,9 @@ class EventCoder:
             obj_actor = state.actor_in(obj)
             if obj_actor is None and event_type in _PLACE_TARGET_TYPES:
                 obj_actor = state.target_in(obj)  # a site, a village the gazetteer does not know, people
-            if obj_actor is None or obj_actor.type not in rule.object_types:
+            official = (obj_actor is not None and "person" in rule.object_types and obj_actor.type in ("country", "igo", "organization")
+                        and obj.lemma_.lower() in _SPEAKING_FOR)  # "received the Minister of Foreign Affairs of Turkey"
+            if obj_actor is None or (obj_actor.type not in rule.object_types and not official):
                 return []
         if rule.subject_sectors is not None and (source is None or (source.sector or "").lower() not in rule.subject_sectors):
             return []
@@ -842,7 +844,7 @@ class EventCoder:
 
     @staticmethod
     def _target_tokens(rule: Rule, trigger: Token, obj: Token | None) -> list[Token]:
-        holders = [trigger] + ([obj] if obj is not None else [])
+        holders = [trigger] + _object_holders(obj)
         tokens: list[Token] = []
         for spec in rule.target:
             if spec == "object" and obj is not None:
@@ -866,7 +868,7 @@ class EventCoder:
                        source: ActorRecord | None) -> list[ActorRecord]:
         """Every named actor of the first of the rule's target slots that names one, in the sentence's
         order: "accused Russia and Belarus of ..." gives both, "met Xi Jinping" one."""
-        holders = [trigger] + ([obj] if obj is not None else [])
+        holders = [trigger] + _object_holders(obj)
         # "stayed away from the Assembly", "pulled out of the talks": a preposition hung on the verb's adverb
         holders += [c for c in trigger.children if c.dep_ in ("advmod", "prt") and c.lower_ in ("away", "out", "back", "off")]
         # "spoke on a video call with Xi": the call's partner is the one spoken with
@@ -1173,6 +1175,11 @@ class _State:
             for actor in self.actors.values():
                 if actor.type == "country" and actor.country:
                     counts[actor.country] = counts.get(actor.country, 0) + len(actor.mentions)
+            if not counts:
+                # "Lukashenko pardoned 30 political prisoners": a story that names no country is its people's
+                for actor in self.actors.values():
+                    if actor.type == "person" and actor.known and actor.country and actor.country != "IGO":
+                        counts[actor.country] = counts.get(actor.country, 0) + len(actor.mentions)
             self._article_country = (self.dateline_country or (max(counts, key=lambda c: counts[c]) if counts else "")) or ""
         return self._article_country or None
 
@@ -1457,6 +1464,14 @@ def _among_whom(subject: Token) -> Token | None:
     return None
 
 
+def _object_holders(obj: Token | None) -> list[Token]:
+    """Where an object's own prepositions hang: on it, or on the noun of its "of" ("handed a note of protest to
+    the Japanese ambassador")."""
+    if obj is None:
+        return []
+    return [obj] + [g for c in obj.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children if g.dep_ == "pobj"]
+
+
 def _sides_represented(noun: Token) -> list[Token]:
     """The coordinated sides officials are of: "met the presidents of Panama and Uruguay" met both."""
     if noun.lemma_.lower() not in _SPEAKING_FOR and noun.lower_ not in _OFFICE_HOLDERS:
@@ -1566,6 +1581,15 @@ def _a_condition(token: Token) -> bool:
     tells a condition, not an event (the threat it is the condition of is coded)."""
     return (token.pos_ in ("VERB", "AUX") and token.dep_ == "advcl"
             and any(c.dep_ == "mark" and c.lower_ in ("if", "unless") for c in token.children))
+
+
+_HYPOTHETICAL = frozenset({"any", "no", "possible", "potential", "future", "eventual", "hypothetical", "feared"})
+
+
+def _hypothetical_act(token: Token) -> bool:
+    """An act named as one that may come, not one that happened: "warned Israel against any attack on its
+    nuclear facilities", "a possible offensive", "no strike". (A verb is read by its own tense and mood.)"""
+    return token.pos_ == "NOUN" and any(c.dep_ in ("det", "amod") and c.lower_ in _HYPOTHETICAL for c in token.children)
 
 
 def _a_crowd(subject: Token | None) -> bool:
