@@ -103,6 +103,9 @@ def test_provinces_and_states_come_from_iso_3166_2():
     assert gazetteer.lookup("Cabo Delgado", {"MOZ"}).country == "MOZ"
     assert gazetteer.lookup("Balochistan", {"PAK"}).lat is None
     assert gazetteer.lookup("Uri") is None  # "an army base in Uri" is not the Swiss canton
+    assert gazetteer.lookup("Sinaloa").country == "MEX"  # a first-level state of one country stands on its own
+    assert gazetteer.lookup("Punjab") is None  # India's and Pakistan's: only with the article's country
+    assert gazetteer.lookup("Punjab", {"PAK"}).country == "PAK"
     assert gazetteer.lookup("Kandahar").population > 0  # the city, not the province
     assert gazetteer.lookup("Northern", region=True) is None
 

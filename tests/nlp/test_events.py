@@ -817,7 +817,7 @@ def test_a_protest_told_through_its_crowd(extract_text, sentence, expected):
         # a court's order of an arrest is the arrest's legal action
         ("A Dhaka court on Monday ordered the arrest of former minister Salman Rahman.", [("173", ("BGD", None))]),
         # a province the gazetteer knows from ISO 3166-2 gives the attack's country
-        ("Gunmen abducted 20 villagers in Zamfara state on Sunday.", [("181", (None, "NGA"))]),
+        ("Gunmen abducted 20 villagers in Zamfara state on Sunday.", [("181", ("NGA", "NGA"))]),
     ],
 )
 def test_headline_capitals_court_orders_and_provinces(extract_text, sentence, expected):
@@ -859,4 +859,18 @@ def test_crowds_without_a_name_and_the_authorities_of_the_accused(extract_text, 
     ],
 )
 def test_notes_officials_hypothetical_acts_and_sites(extract_text, sentence, expected):
+    assert [(e.cameo, countries(e)) for e in extract_text(sentence).events] == expected
+
+
+@pytest.mark.parametrize(
+    "sentence, expected",
+    [
+        ("An improvised explosive device killed three soldiers in Mali's Gao region.", [("1833", (None, "MLI"))]),
+        ("Sudanese paramilitaries massacred hundreds of civilians in El Geneina.", [("202", ("SDN", "SDN"))]),
+        # captives whose phrase names no country are the freeing side's, not the sentence's other place's
+        ("Burmese President Thein Sein has pardoned about 70 political prisoners, days after a trip to London.",
+         [("0841", ("MMR", "MMR")), ("042", ("MMR", "GBR"))]),
+    ],
+)
+def test_devices_quantities_and_captives(extract_text, sentence, expected):
     assert [(e.cameo, countries(e)) for e in extract_text(sentence).events] == expected

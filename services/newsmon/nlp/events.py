@@ -525,6 +525,12 @@ class EventCoder:
             return []
         if rule.require_both and target is None and not (rule.is_noun and event_type in _FORCE and _armed(source)):
             return []  # an attack or an arrest whose target the parse loses is aimed where it happened (below)
+        if (cameo.startswith("084") and source is not None and source.country and target is not None
+                and target.id.startswith("civilians:") and target.country != source.country and state.kb is not None
+                and source.country in state.kb.countries and (obj is None or state._country_near(obj) is None)):
+            # "Thein Sein has pardoned 70 political prisoners, days after a trip to London": captives whose phrase
+            # names no country are held by the side that frees them, not the sentence's other place
+            target = state._civilians(source.country)
         if (cameo.startswith("084") and source is not None and target is not None and target.id.startswith("civilians:")
                 and target.country == source.country):
             # "Kyiv handed over 55 prisoners", "Russia and Ukraine each released 175 prisoners": the captives
@@ -1429,6 +1435,9 @@ def _unattributed_attack(rule: Rule, trigger: Token) -> bool:
         return False  # "a heart attack", "a shark attack", "a gas explosion"
     if noun.lemma_.lower() in ("blast", "explosion", "bomber") and any(c.lower_ == "suicide" for c in noun.children):
         return True  # "a suicide blast at a checkpoint kills 15": a bombing, not an accident
+    if noun.lemma_.lower() in ("device", "ied", "landmine") and (noun.lemma_.lower() != "device" or any(
+            c.lower_ in ("explosive", "improvised", "incendiary") for c in noun.children)):
+        return True  # "an improvised explosive device killed three soldiers"
     return rule.is_noun or noun.lemma_.lower() in _ATTACK_SUBJECTS or noun.lower_ in _ATTACK_SUBJECTS
 
 
@@ -1748,6 +1757,8 @@ def _weapon_code(trigger: Token, cameo: str) -> str:
         return "1831"  # "suicide attackers hit the Hotel Sahafi", "a suicide bomber blew himself up"
     if words & {"car", "truck", "vehicle"} and words & {"bomb", "bomber", "bombing"}:
         return "1832"  # "a car bomb exploded", "a truck bombing on a busy street"
+    if words & {"ied", "landmine", "roadside"} or {"explosive", "device"} <= words:
+        return "1833"  # "an improvised explosive device killed three soldiers", "a roadside bomb"
     if words & _AERIAL and not ({"suicide", "car", "truck"} & words):
         return "195"
     if words & _ARTILLERY:
@@ -1778,9 +1789,15 @@ def _willing(trigger: Token) -> bool:
 
 
 def _lemma_in(token: Token, lemmas: frozenset[str]) -> bool:
-    return token.lemma_.lower() in lemmas or token.lower_ in lemmas or any(
-        c.dep_ == "compound" and f"{c.lemma_.lower()} {token.lemma_.lower()}" in lemmas for c in token.children
-    )
+    if token.lemma_.lower() in lemmas or token.lower_ in lemmas or any(
+            c.dep_ == "compound" and f"{c.lemma_.lower()} {token.lemma_.lower()}" in lemmas for c in token.children):
+        return True
+    if (token.lemma_.lower() in _QUANTITIES and token.lemma_.lower() not in ("body", "remains")) or token.like_num:
+        # "massacred hundreds of civilians", "freed dozens of prisoners": what the quantity is of (the bodies of
+        # soldiers handed over are remains, not soldiers)
+        inner = next((g for c in token.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children if g.dep_ == "pobj"), None)
+        return inner is not None and _lemma_in(inner, lemmas)
+    return False
 
 
 def _refines(refinement: dict[str, Any], trigger: Token, obj: Token | None, complement: Token | None = None) -> bool:

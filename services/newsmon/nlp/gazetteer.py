@@ -33,6 +33,7 @@ class GeoPlace:
     lat: float | None
     lon: float | None
     population: int = 0  # 0 for a subdivision: a city of the same name wins
+    needs_context: bool = False  # a subdivision taken only in a country the article names, or called a region
 
 
 class Gazetteer:
@@ -106,7 +107,7 @@ class Gazetteer:
                 if place.country in prefer and place.population >= 0.02 * candidates[0].population:
                     return place
         best = candidates[0]
-        if best.population == 0 and best.lat is None and not region:
+        if best.needs_context and not region:
             return None
         return best
 
@@ -119,6 +120,10 @@ _GENERIC_SUBDIVISIONS = frozenset({"north", "south", "east", "west", "northern",
                                    "somali", "unity", "bay", "capital district"})
 
 
+_STANDALONE_TYPES = frozenset({"State", "Province", "Governorate", "Region", "Federal district", "Autonomous region",
+                               "Autonomous province", "Autonomous republic"})
+
+
 def _subdivisions(iso3: dict[str, str]) -> list[GeoPlace]:
     """ISO 3166-2's subdivisions as places of their country: "Zamfara", "Cabo Delgado", "Sagaing", "Balochistan".
     News names provinces and states as often as cities; a sentence's province tells its country. pycountry names
@@ -126,11 +131,18 @@ def _subdivisions(iso3: dict[str, str]) -> list[GeoPlace]:
     import pycountry
 
     places = []
+    countries_of: dict[str, set[str]] = {}
+    for sub in pycountry.subdivisions:
+        countries_of.setdefault(normalize(sub.name), set()).add(sub.country_code)
     for sub in pycountry.subdivisions:
         name = re.sub(r"\s*\[[^\]]*\]", "", sub.name).strip()  # "Amānat al 'Āşimah [city]"
         if len(name) < 3 or normalize(name) in _GENERIC_SUBDIVISIONS or sub.country_code not in iso3:
             continue
-        places.append(GeoPlace(name, iso3[sub.country_code], None, None, 0))
+        # a first-level state, province, governorate or region of one country stands on its own ("gunmen shot
+        # dead a journalist in Sinaloa"); a canton, county, district or municipality, or a name two countries
+        # share ("Punjab", "Red Sea"), needs the article's country ("Uri" is also a town in Kashmir)
+        standalone = sub.parent_code is None and sub.type in _STANDALONE_TYPES and len(countries_of[normalize(sub.name)]) == 1
+        places.append(GeoPlace(name, iso3[sub.country_code], None, None, 0, needs_context=not standalone))
     return places
 
 

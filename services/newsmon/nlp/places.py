@@ -55,6 +55,8 @@ class PlaceResolver:
                 continue  # an organisation or a metonym ("the Kremlin"), not a place
             after = doc[ent.end].lower_ if ent.end < len(doc) else ""
             found = self.gazetteer.lookup(ent.text, prefer, region=after in REGION_WORDS or ent[-1].lower_ in REGION_WORDS)
+            if found is not None and found.lat is None and ent.label_ == "LOC" and found.country not in prefer and after not in REGION_WORDS:
+                continue  # "the Red Sea", "the Nile": a natural feature, not the province named after it
             if found is None:
                 continue
             record = self._record(places, found)
