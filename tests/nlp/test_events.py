@@ -874,3 +874,19 @@ def test_notes_officials_hypothetical_acts_and_sites(extract_text, sentence, exp
 )
 def test_devices_quantities_and_captives(extract_text, sentence, expected):
     assert [(e.cameo, countries(e)) for e in extract_text(sentence).events] == expected
+
+
+@pytest.mark.parametrize(
+    "sentence, expected",
+    [
+        # a state of emergency is on the declaring state's own people
+        ("Ecuador's President Daniel Noboa declared a state of emergency on Monday.", [("1724", ("ECU", "ECU"))]),
+        # the fight or raid an act was done in is that act
+        ("Soldiers killed five militants in a firefight with al-Shabaab fighters near Kismayo.", [("190", ("SOM", "SOM"))]),
+        ("Turkish police detained 12 journalists in dawn raids in Istanbul on Tuesday.", [("173", ("TUR", "TUR"))]),
+        # a person the parser reads as the possessor of a coordinated second person is a party
+        ("Egypt's Sisi and Jordan's King Abdullah met in Cairo on Sunday.", [("040", ("EGY", "JOR"))]),
+    ],
+)
+def test_emergencies_settings_of_acts_and_misread_pairs(extract_text, sentence, expected):
+    assert [(e.cameo, countries(e)) for e in extract_text(sentence).events] == expected

@@ -668,6 +668,17 @@ class EventCoder:
             # "hit a market, killing 12", "air strikes on Idlib killed 21": the deaths are this attack's toll,
             # not a second attack (the coders of real wire copy code one)
             state.consumed.update(t.i for t in _consequences(trigger))
+        if not rule.is_noun and event_type in ("ASSAULT", "COERCE"):
+            # "killed five militants in a firefight with al-Shabaab", "detained 12 journalists in dawn raids": the
+            # fight or the raid the act was done in is the act, not a second attack
+            state.consumed.update(g.i for c in children if c.dep_ == "prep" and c.lower_ in ("in", "during")
+                                  for g in c.children if g.dep_ == "pobj"
+                                  and any(r.type == "ASSAULT" for r in self.nouns.get(g.lemma_.lower(), ())))
+        if (event_type == "COERCE" and cameo.startswith("172") and target is None and source is not None
+                and source.country and state.kb is not None and source.country in state.kb.countries):
+            # "Noboa declared a state of emergency", "the junta imposed a curfew": on its own people
+            held = place.country if place is not None and place.country else source.country
+            target = state._civilians(held) if held in state.kb.countries else None
         if (event_type == "AGREE" and cameo.startswith("03") and cameo != "036" and trigger.lemma_.lower() in _AGREEING
                 and (len(parties) > 1 or (rule.reciprocal and target is not None and target.type != "thing"))):
             # "the army and the RSF agreed in Jeddah to open lines of communication", "Guyana and Venezuela agreed
@@ -716,6 +727,12 @@ class EventCoder:
         # headline coordination by comma: "Chile's president, Peru's premier meet on fisheries"
         for child in subject.children:
             if child.dep_ in ("nmod", "appos") and state.actor_in(child, persons_only=True):
+                tokens.append(child)
+        # "Egypt's Sisi and Jordan's King Abdullah met": the parser hangs the first person on the second as a
+        # possessor; a person "owning" a person, coordinated with the second's country, is a party
+        for child in subject.children:
+            if (child.dep_ == "poss" and any(c.dep_ == "conj" for c in child.children)
+                    and state.actor_in(child, persons_only=True) and state.actor_in(subject, persons_only=True)):
                 tokens.append(child)
         # "Tokyo, Seoul denounce North Korean missile": a headline's first party, read as the verb's modifier
         tokens += [c for c in trigger.children if c.dep_ == "npadvmod" and c.i < subject.i and c.pos_ == "PROPN"
@@ -1792,6 +1809,9 @@ def _lemma_in(token: Token, lemmas: frozenset[str]) -> bool:
     if token.lemma_.lower() in lemmas or token.lower_ in lemmas or any(
             c.dep_ == "compound" and f"{c.lemma_.lower()} {token.lemma_.lower()}" in lemmas for c in token.children):
         return True
+    if any(f"{token.lemma_.lower()} of {g.lemma_.lower()}" in lemmas for c in token.children if c.dep_ == "prep" and c.lower_ == "of"
+           for g in c.children if g.dep_ == "pobj"):
+        return True  # "a state of emergency", "a note of protest"
     if (token.lemma_.lower() in _QUANTITIES and token.lemma_.lower() not in ("body", "remains")) or token.like_num:
         # "massacred hundreds of civilians", "freed dozens of prisoners": what the quantity is of (the bodies of
         # soldiers handed over are remains, not soldiers)
