@@ -890,3 +890,10 @@ def test_devices_quantities_and_captives(extract_text, sentence, expected):
 )
 def test_emergencies_settings_of_acts_and_misread_pairs(extract_text, sentence, expected):
     assert [(e.cameo, countries(e)) for e in extract_text(sentence).events] == expected
+
+
+def test_foreign_troops_ordered_out_and_a_hunger_strike_that_is_no_attack(extract_text):
+    ordered = extract_text("Niger's junta ordered French troops to leave the country.").events
+    assert [(e.cameo, countries(e)) for e in ordered] == [("166", ("NER", "FRA"))]
+    strike = extract_text("Students went on hunger strike in Tehran's Evin prison.").events
+    assert [(e.type, e.cameo) for e in strike] == [("PROTEST", "142")]

@@ -668,6 +668,9 @@ class EventCoder:
             # "hit a market, killing 12", "air strikes on Idlib killed 21": the deaths are this attack's toll,
             # not a second attack (the coders of real wire copy code one)
             state.consumed.update(t.i for t in _consequences(trigger))
+        if rule.phrase_with is not None and not rule.is_noun:
+            # "went on hunger strike": the words that make the verb's event are not events of their own
+            state.consumed.update(t.i for t in trigger.subtree if t.i != trigger.i and (t.lemma_.lower() in rule.phrase_with or t.lower_ in rule.phrase_with))
         if not rule.is_noun and event_type in ("ASSAULT", "COERCE"):
             # "killed five militants in a firefight with al-Shabaab", "detained 12 journalists in dawn raids": the
             # fight or the raid the act was done in is the act, not a second attack
