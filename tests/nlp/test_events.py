@@ -897,3 +897,18 @@ def test_foreign_troops_ordered_out_and_a_hunger_strike_that_is_no_attack(extrac
     assert [(e.cameo, countries(e)) for e in ordered] == [("166", ("NER", "FRA"))]
     strike = extract_text("Students went on hunger strike in Tehran's Evin prison.").events
     assert [(e.type, e.cameo) for e in strike] == [("PROTEST", "142")]
+
+
+@pytest.mark.parametrize(
+    "sentence, expected",
+    [
+        ("Mali's military junta ordered the French ambassador out of the country on Monday.", [("161", ("MLI", "FRA"))]),
+        ("Turkey handed over the suspect to Germany.", [("063", ("TUR", "DEU"))]),
+        # a sentence told with "handed" is no handover, and seeking an office is no appeal
+        ("A Bangladeshi court handed his wife Zubaida Rahman three years in a graft case.", []),
+        ("Conde would change the constitution to seek a third term, the opposition said.", []),
+        ("M23 fighters took a mining hub in North Kivu.", [("192", ("COD", "COD"))]),
+    ],
+)
+def test_envoys_ordered_out_handovers_and_seeking(extract_text, sentence, expected):
+    assert [(e.cameo, countries(e)) for e in extract_text(sentence).events] == expected
