@@ -110,3 +110,13 @@ def test_title_case_headlines_are_recased_for_the_model(anatomist):
 def test_sentences_and_short_titles_are_not_recased(anatomist):
     for text in ("The Foreign Minister Met His Counterpart. Talks Went On", "Storm Hits Town", "Houthis free 153 detainees in Sanaa"):
         assert anatomist.read_title(text, "").parse_text == text
+
+
+def test_title_case_keeps_known_people_and_places_of_several_words():
+    from newsmon.nlp import load_model
+    from newsmon.nlp.pipeline import common_words
+
+    anatomist = Anatomist(get_knowledge(None), common_words(load_model(None)), get_gazetteer(None).has)
+    recased = anatomist.read_title("Biden Meets Xi In San Francisco Amid Tensions", "").parse_text
+    assert recased.startswith("Biden meets Xi in San Francisco")  # "Xi" is a known person's name, "In" a small word
+    assert "Gaza City" in anatomist.read_title("Red Cross Says Aid Convoy Reached Gaza City", "").parse_text

@@ -113,3 +113,9 @@ def test_provinces_and_states_come_from_iso_3166_2():
 def test_a_province_gives_an_event_its_place(extract_text):
     event = extract_text("Gunmen abducted 20 passengers from a bus in Zamfara state on Sunday.").events[0]
     assert event.location is not None and event.location.name == "Zamfara" and event.location.lat is None
+
+
+def test_a_place_noun_before_a_name_makes_it_a_place(extract_text):
+    article = extract_text("Sudan's army takes back Gezira capital Wad Madani from RSF", title=None)
+    assert labels(article).get("Wad Madani") == "GPE"
+    assert [(e.cameo, e.source.country) for e in article.events] == [("192", "SDN")]

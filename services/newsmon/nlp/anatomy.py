@@ -107,6 +107,10 @@ class Anatomist:
         labels = [(lbl, "author") for lbl in bp.author_labels] + [(lbl, "editor") for lbl in bp.editor_labels]
         self._credit_labels = sorted(labels, key=lambda item: len(item[0]), reverse=True)
         self._proper = self._proper_names(kb)
+        # words of the names of people the KB knows ("Xi", "Trump"): never lowered in a title-case headline
+        self._person_words = frozenset(w.lower() for a in kb.actors.values() if a.type == "person"
+                                       for name in (a.name, *a.aliases) for w in name.split()
+                                       if len(w) > 1 and w[:1].isupper() and w.lower() not in _SMALL_WORDS)
 
     @staticmethod
     def _proper_names(kb: KnowledgeBase) -> dict[tuple[str, ...], tuple[str, ...]]:
@@ -388,7 +392,8 @@ class Anatomist:
         """Re-case a headline written in title case ("Yemen's Houthis Free 153 Conflict Detainees in Sanaa, ICRC
         Says"), which the model reads as one long name: names the knowledge base knows keep their casing, and
         ordinary English words go to lower case unless an unknown capitalised word follows (the first name of
-        "Bill Nighy"). The first word, acronyms and words the model would not know stay as written."""
+        "Bill Nighy") or they are part of a known person's name ("Xi", "Trump"). The first word, acronyms,
+        places of several words ("Gaza City") and words the model would not know stay as written."""
         words = list(_WORD.finditer(line))
         i = 0
         while i < len(words):
@@ -400,12 +405,16 @@ class Anatomist:
                         self._put(chars, start + w.start(), w.group(0), cased)
                     i += n
                     break
+                if 1 < n == len(group) and self._gazetteer_has(line[group[0].start():group[-1].end()]):
+                    i += n  # a place of several words ("Gaza City", "San Francisco") stays as written
+                    break
             else:
                 word = words[i].group(0)
                 following = words[i + 1].group(0) if i + 1 < len(words) else ""
-                name_follows = (following[:1].isupper() and not self._is_common(following)
+                name_follows = (word.lower() not in _SMALL_WORDS and following[:1].isupper() and not self._is_common(following)
                                 and (following.lower(),) not in self._proper and line[words[i].end():words[i + 1].start()] == " ")
-                if i > 0 and not word.isupper() and word[:1].isupper() and self._is_common(word) and not name_follows:
+                if (i > 0 and not word.isupper() and word[:1].isupper() and self._is_common(word) and not name_follows
+                        and word.lower() not in self._person_words):
                     self._put(chars, start + words[i].start(), word, word.lower())
                 i += 1
 

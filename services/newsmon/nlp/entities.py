@@ -379,6 +379,8 @@ class EntityResolver:
             return True  # "the city of Nottingham", "north of Goma"
         if after is not None and after.is_lower and after.lower_ in _PLACE_NOUNS:
             return True  # "the Arequipa region", "Rakhine state"
+        if before is not None and before.is_lower and before.lower_ in _PLACE_NOUNS and before.head.i >= ent.start:
+            return True  # "the Gezira capital Wad Madani", "the border town Kupiansk": the place noun names it
         if (ent.root.dep_ in ("dobj", "obj") and ent.root.head.pos_ == "VERB"
                 and ent.root.head.lemma_.lower() in _PLACE_OBJECT_VERBS):
             return True  # "after seizing Goma", "rebels' claim to control Goma"
