@@ -708,7 +708,7 @@ def test_blamed_attacks_happened_and_a_capitals_ministry(extract_text, sentence,
         ("A World Food Programme convoy of 18 trucks crossed from Egypt into Gaza through Rafah on Wednesday.", [("073", ("IGO", "PSE"), "Gaza")]),
         # "met with a counterstrike" is no meeting
         ("China's foreign ministry warned that any Japanese military involvement in the Taiwan Strait would be treated as aggression and met with a counterstrike.",
-         [("130", ("CHN", None), None)]),
+         [("130", ("CHN", "JPN"), None)]),  # (aimed at whom the warning is about)
     ],
 )
 def test_convoys_without_a_main_verb_and_met_with(extract_text, sentence, expected):
@@ -911,4 +911,16 @@ def test_foreign_troops_ordered_out_and_a_hunger_strike_that_is_no_attack(extrac
     ],
 )
 def test_envoys_ordered_out_handovers_and_seeking(extract_text, sentence, expected):
+    assert [(e.cameo, countries(e)) for e in extract_text(sentence).events] == expected
+
+
+@pytest.mark.parametrize(
+    "sentence, expected",
+    [
+        # a threat is aimed at whom the warning is about, or at whom the threatened act would hit
+        ("China warned that any Japanese military involvement in the Taiwan Strait would be met with a counterstrike.", [("130", ("CHN", "JPN"))]),
+        ("Russia threatened to cut gas supplies to Moldova.", [("131", ("RUS", "MDA"))]),
+    ],
+)
+def test_whom_a_threat_is_aimed_at(extract_text, sentence, expected):
     assert [(e.cameo, countries(e)) for e in extract_text(sentence).events] == expected

@@ -923,6 +923,11 @@ class EventCoder:
                     candidates = [g for g in clause.children if g.dep_ in ("nsubj", "nsubjpass")]
                     candidates += [x for g in predicate.children if g.dep_ == "prep" and g.lower_ == "by"
                                    for x in g.children if x.dep_ == "pobj"]
+                elif rule.predicate is None:
+                    # "warned that any Japanese military involvement would be met with a counterstrike": whoever the
+                    # reported clause is about
+                    candidates = [g for c in trigger.children if c.dep_ == "ccomp" for g in c.children if g.dep_ in ("nsubj", "nsubjpass")
+                                  and not any(p.dep_ == "poss" and p.pos_ == "PRON" for p in g.children)]  # not "their forces"
             else:
                 for holder in holders:
                     for child in holder.children:
