@@ -2003,6 +2003,8 @@ def _key(event: EventRecord) -> tuple[Any, ...]:
 
 
 def _compatible(a: EventRecord, b: EventRecord) -> bool:
+    if set(a.evidence) & set(b.evidence) and a.cameo[:3] != b.cameo[:3] and a.trigger_span != b.trigger_span:
+        return False  # "killed 12 soldiers and held the base": two acts of one sentence, not one told twice
     return a.date is None or b.date is None or a.date == b.date
 
 
