@@ -829,7 +829,19 @@ def test_headline_capitals_court_orders_and_provinces(extract_text, sentence, ex
     [
         # a crowd no actor names protests as the people of where it protests; its purpose is the same protest
         ("Thousands of people took to the streets of Belgrade on Saturday to protest against the government.", [("141", ("SRB", "SRB"))]),
-        ("Farmers blocked highways across France with tractors to protest against EU trade policy.", [("144", ("FRA", "FRA"))]),
+        ("Farmers blocked highways across France with tractors to protest against EU trade policy.", [("144", ("FRA", "IGO"))]),
+        # against whom the purpose says, and where the crowd is (not whom it supports or opposes)
+        ("Thousands of people took to the streets of London to protest against Israel's war in Gaza.", [("141", ("GBR", "ISR"))]),
+        ("Hundreds of people marched in Paris in support of Ukraine.", [("141", ("FRA", "FRA"))]),
+        # no crowd, no protest: soldiers, floodwaters, tourists, a celebration, an armed group, a meeting, a death
+        ("Soldiers took to the streets of Niamey after the coup.", []),
+        ("Floodwaters poured into the streets of Lagos.", []),
+        ("Tourists poured into the streets of Rio for carnival.", []),
+        ("Residents took to the streets of Lagos to celebrate the victory.", []),
+        ("An armed group blocked the highway near Lima.", []),
+        ("The minister met protesters in Nairobi.", []),
+        ("President Ruto said protesters would be punished.", []),
+        ("Nearly 100 protesters have died since the crackdown began in Iran.", []),
         # armed groups are no crowd, and a government's protest to another is diplomatic
         ("Armed groups battling for control of Tripoli agreed to freeze the movements of their forces.", [("030", ("LBY", None))]),
         ("The Philippines protested to China over the incident.", [("114", ("PHL", "CHN"))]),

@@ -285,11 +285,12 @@ class EventCoder:
                 continue
             if token.i in state.consumed or any(c.lower_ in ("no", "any", "former") for c in token.children):
                 continue  # "accused him of stirring up protesters" (consumed), "no protesters were hurt"
-            governor = token.head if token.dep_ != "ROOT" else token
-            if governor.dep_ in ("prep", "agent") and governor.head is not governor:
+            governor = token.head
+            if governor.dep_ in ("prep", "agent") and governor.head.i != governor.i:
                 governor = governor.head  # "fired tear gas at protesters": the verb, not a noun the crowd is in
-            if governor.pos_ not in ("VERB", "AUX") or _future(governor) or _a_condition(governor) or self._negated(governor):
-                continue  # "pointing to police violence against demonstrators", "will not let protesters near"
+            if (governor.pos_ not in ("VERB", "AUX") or governor.lemma_.lower() not in _CROWD_ACTS or _promised(governor)
+                    or _a_condition(governor) or self._negated(governor)):
+                continue  # "pointing to police violence against demonstrators", "met protesters", "would be punished"
             crowd = state.actor_in(token)
             if crowd is not None and (crowd.type == "country" or crowd.sector in ("GOV", "MIL", "COP")):
                 crowd = None
@@ -481,8 +482,10 @@ class EventCoder:
             # is named for is made by the other side of the sentence, or (a pardon) by the captive's own state
             released = agent_actor is None and cameo.startswith("084") and trigger.lemma_.lower() in _RELEASING
         source = parties[0] if parties else None
+        if event_type == "PROTEST" and not rule.is_noun and _not_a_protest(trigger):
+            return []  # "residents took to the streets to celebrate": a gathering, not a protest
         if (source is None and event_type == "PROTEST" and not passive and not rule.is_noun and trigger.dep_ not in ("amod", "acl")
-                and rule.subject_sectors is None and _a_crowd(_subject(trigger))):
+                and (rule.subject_sectors is None or "cvl" in rule.subject_sectors) and _a_crowd(_subject(trigger))):
             # "thousands of people took to the streets of Belgrade", "farmers blocked highways across France",
             # "students staged a sit-in in Dhaka": a crowd no actor names is the people of where it protests (not
             # for what only a named side does: "storm", "besiege", "clash", whose subject must be known)
@@ -564,8 +567,13 @@ class EventCoder:
                 and source.type != "country" and source.sector not in ("GOV", "MIL", "COP")
                 and state.kb is not None and source.country in state.kb.countries):
             # "hundreds of protesters rallied in Tripoli", "marched through Hong Kong": a protest that names no
-            # one is against the authorities at home, as coders of wire copy (and CAMEO's examples) code it
-            target = state.authorities(source.country)
+            # one is against the authorities at home, as coders of wire copy (and CAMEO's examples) code it;
+            # "took to the streets of London to protest against Israel's war": against whom its purpose says
+            against = [g for c in trigger.children if c.dep_ in ("advcl", "xcomp") and c.lemma_.lower() in _PROTEST_AIMS
+                       for p in c.children if p.dep_ == "prep" and p.lower_ == "against" for g in p.children if g.dep_ == "pobj"]
+            against += [c for g in against for c in g.children if c.dep_ == "poss"]  # "against Israel's war"
+            aimed = next((a for a in (state.actor_in(g) for g in against) if a is not None and a.id != source.id), None)
+            target = aimed or state.authorities(source.country)
         if source is None and target is None:
             return []  # "a blast killed": an unattributed attack is coded only when what it hit is known
         if event_type == "ASSAULT" and cameo == "183":
@@ -1364,12 +1372,16 @@ class _State:
         return ActorRecord(f"protesters:{country}", f"protesters ({country})", "group", country, sector="CVL")
 
     def crowd_at(self, token: Token) -> ActorRecord | None:
-        """The protesters of the place the sentence names (a country or a city), else of the dateline's or
-        the story's country; None when none is known."""
-        country = next((self.actors[self.token_actor[n.i]].country for n in token.sent if n.i in self.token_actor
-                        and self.actors.get(self.token_actor[n.i]) is not None
-                        and self.actors[self.token_actor[n.i]].type == "country"), None)
-        country = country or self._sentence_country(token) or self.dateline_country or self.article_country
+        """The protesters of where they protest: the sentence's city or province ("the streets of London"),
+        else a country it names that the protest is not against or for ("across France"; not "against
+        Israel's war", "in support of Ukraine"), else the dateline's or the story's country; None when none
+        is known."""
+        country = self._sentence_country(token)
+        if country is None:
+            country = next((self.actors[self.token_actor[n.i]].country for n in token.sent if n.i in self.token_actor
+                            and self.actors.get(self.token_actor[n.i]) is not None
+                            and self.actors[self.token_actor[n.i]].type == "country" and not _aimed_at(n)), None)
+        country = country or self.dateline_country or self.article_country
         return self.crowd(country) if country and self.kb is not None and country in self.kb.countries else None
 
     def _civilians(self, country: str) -> ActorRecord:
@@ -1485,6 +1497,14 @@ def _asked_for_or_denied(token: Token) -> bool:
 # as wire coders code "pledged to deepen cooperation"
 _AGREEING = frozenset({"agree"})
 _PROTESTERS = frozenset({"protester", "protestor", "demonstrator", "marcher", "rioter", "picketer"})
+# What is done by or to a crowd that shows it protesting: gathering, marching, fighting police, being dispersed,
+# fired on or arrested ("the minister met protesters", "protesters have died" show no protest).
+_CROWD_ACTS = frozenset({"fire", "shoot", "disperse", "scatter", "break", "beat", "charge", "attack", "clash", "hurl", "throw",
+                         "set", "burn", "torch", "storm", "march", "rally", "gather", "mass", "assemble", "block", "barricade",
+                         "chant", "surround", "occupy", "overrun", "kill", "injure", "wound", "arrest", "detain", "hit", "push",
+                         "confront", "use", "turn", "include", "battle", "fight", "pelt", "loot", "protest", "demonstrate",
+                         "spray", "lob", "round", "drag", "chase", "carry", "wave", "shout", "converge", "flood", "pour", "try",
+                         "demand", "call"})
 _CROWDS = frozenset({"protester", "demonstrator", "crowd", "marcher", "rioter", "protesters", "demonstrators"})
 _DENIED = frozenset({"report", "accusation", "allegation", "claim", "charge", "suggestion", "assertion", "notion"})
 _DENYING = frozenset({"reject", "dismiss", "deny", "refute", "rebut", "brush"})
@@ -1626,15 +1646,48 @@ def _hypothetical_act(token: Token) -> bool:
     return token.pos_ == "NOUN" and any(c.dep_ in ("det", "amod") and c.lower_ in _HYPOTHETICAL for c in token.children)
 
 
+# People who protest when no actor names them ("thousands of people", "farmers", "students"); not tourists,
+# shoppers or civilians, who gather for other reasons.
+_PROTESTING_PEOPLE = frozenset({"people", "protester", "protestor", "demonstrator", "marcher", "crowd", "supporter", "student",
+                                "worker", "farmer", "activist", "youth", "opponent", "resident", "citizen", "woman", "teacher",
+                                "doctor", "nurse", "trader", "driver", "villager", "voter", "mother", "family", "lawyer"})
+_CROWD_SIZES = frozenset({"hundred", "hundreds", "thousand", "thousands", "dozen", "dozens", "million", "millions", "scores"})
+# What a gathering is for when it is no protest: "took to the streets to celebrate", "marched to mourn the victims".
+_NOT_PROTESTING = frozenset({"celebrate", "mourn", "welcome", "greet", "cheer", "commemorate", "mark", "watch", "honour",
+                             "honor", "pray", "party", "dance", "shop", "support"})
+
+
 def _a_crowd(subject: Token | None) -> bool:
-    """People, not a body or a force: "thousands of people", "farmers", "hundreds" (not "armed groups", "fighting")."""
+    """People, not a body or a force: "thousands of people", "farmers", "hundreds" (not "an armed group",
+    "many", "tourists")."""
     if subject is None:
         return False
     lemma = subject.lemma_.lower()
     if lemma in _QUANTITIES or subject.like_num:
         inner = next((g for c in subject.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children if g.dep_ == "pobj"), None)
-        return inner is None or _a_crowd(inner)
-    return lemma in _PEOPLE_NOUNS or subject.lower_ in _PEOPLE_NOUNS or lemma in _CROWDS or lemma in ("supporter", "youth", "crowd")
+        if inner is not None:
+            return _a_crowd(inner)
+        return lemma in _CROWD_SIZES or subject.like_num  # "hundreds rallied", not "a group blocked"
+    return lemma in _PROTESTING_PEOPLE or subject.lower_ in _PROTESTING_PEOPLE
+
+
+def _not_a_protest(trigger: Token) -> bool:
+    """A gathering for something else: "took to the streets of Lagos to celebrate", "marched to mourn"."""
+    return any(c.dep_ in ("advcl", "xcomp") and c.lemma_.lower() in _NOT_PROTESTING for c in trigger.children)
+
+
+def _aimed_at(token: Token) -> bool:
+    """The token is what a protest is against or for: "against Israel's war", "in support of Ukraine"."""
+    node = token
+    for _ in range(4):
+        if node.dep_ == "pobj" and node.head.lower_ in ("against", "for", "with"):
+            return True
+        if node.dep_ == "pobj" and node.head.lower_ == "of" and node.head.head.lemma_.lower() in ("support", "solidarity"):
+            return True
+        if node.head.i == node.i:
+            return False
+        node = node.head
+    return False
 
 
 def _on_a_crowd(target: ActorRecord | None, obj: Token | None) -> bool:
