@@ -99,15 +99,17 @@ def test_provinces_and_states_come_from_iso_3166_2():
     gazetteer = get_gazetteer(None)
     # a subdivision is a place of its country, without coordinates, when the text calls it a region or the
     # article names its country; a city of the same name wins, and a bare name elsewhere is no guess
-    assert gazetteer.lookup("Zamfara", region=True).country == "NGA"
+    assert gazetteer.lookup("Zamfara", region="state").country == "NGA"
     assert gazetteer.lookup("Cabo Delgado", {"MOZ"}).country == "MOZ"
     assert gazetteer.lookup("Balochistan", {"PAK"}).lat is None
     assert gazetteer.lookup("Uri") is None  # "an army base in Uri" is not the Swiss canton
+    assert gazetteer.lookup("Uri", region="district") is None  # nor is "Uri district"
+    assert gazetteer.lookup("Saint Louis").country == "USA"  # a city of another spelling before a needy subdivision
     assert gazetteer.lookup("Sinaloa").country == "MEX"  # a first-level state of one country stands on its own
     assert gazetteer.lookup("Punjab") is None  # India's and Pakistan's: only with the article's country
     assert gazetteer.lookup("Punjab", {"PAK"}).country == "PAK"
     assert gazetteer.lookup("Kandahar").population > 0  # the city, not the province
-    assert gazetteer.lookup("Northern", region=True) is None
+    assert gazetteer.lookup("Northern", region="region") is None
 
 
 def test_a_province_gives_an_event_its_place(extract_text):

@@ -92,13 +92,24 @@ def _same_headline(line: str, headline: str) -> bool:
     return bool(headline) and normalize(line) == normalize(headline)
 
 
+def _proper_singles(kb: KnowledgeBase) -> set[tuple[str]]:
+    """One-word names the KB knows, lower-cased ("hamas", "unrwa"): never ordinary words."""
+    names = [n for c in kb.countries.values() for n in (c.name, *c.names, *c.demonyms)]
+    names += [n for a in kb.actors.values() for n in (a.name, *a.aliases)]
+    return {(n.lower(),) for n in names if " " not in n}
+
+
 class Anatomist:
     """Reads the anatomy of articles; built once from the knowledge base and the model's common words."""
 
     def __init__(self, kb: KnowledgeBase, common_words: Iterable[str] = (), is_place: Callable[[str], bool] | None = None):
         self.kb = kb
         self._gazetteer_has = is_place or (lambda name: False)
-        self.common_words = frozenset(w.lower() for w in common_words)
+        # the model's ordinary words, and the words of the event patterns ("ceasefire", "truce"), which are
+        # ordinary by definition: what a title-case headline writes with a capital that is no name
+        pattern_words = {str(w).lower() for data in (*kb.verbs, *kb.nouns) for key in ("lemma", "object")
+                         for w in (data.get(key) or ()) if " " not in str(w) and str(w).isalpha()}
+        self.common_words = frozenset(w.lower() for w in common_words) | frozenset(pattern_words - {n[0] for n in _proper_singles(kb)})
         bp = kb.boilerplate
         self._site_names = {normalize(s) for s in bp.site_names}
         self._footer = tuple(m.lower() for m in bp.footer_markers)
@@ -393,7 +404,7 @@ class Anatomist:
         Says"), which the model reads as one long name: names the knowledge base knows keep their casing, and
         ordinary English words go to lower case unless an unknown capitalised word follows (the first name of
         "Bill Nighy") or they are part of a known person's name ("Xi", "Trump"). The first word, acronyms,
-        places of several words ("Gaza City") and words the model would not know stay as written."""
+        places ("Gaza", "Gaza City") and words the model would not know stay as written."""
         words = list(_WORD.finditer(line))
         i = 0
         while i < len(words):
@@ -414,7 +425,7 @@ class Anatomist:
                 name_follows = (word.lower() not in _SMALL_WORDS and following[:1].isupper() and not self._is_common(following)
                                 and (following.lower(),) not in self._proper and line[words[i].end():words[i + 1].start()] == " ")
                 if (i > 0 and not word.isupper() and word[:1].isupper() and self._is_common(word) and not name_follows
-                        and word.lower() not in self._person_words):
+                        and word.lower() not in self._person_words and not self._gazetteer_has(word)):  # "Gaza"
                     self._put(chars, start + words[i].start(), word, word.lower())
                 i += 1
 
@@ -425,6 +436,8 @@ class Anatomist:
         for suffix in ("s", "es", "ed", "d", "ing", "er", "ers", "ies"):
             if low.endswith(suffix) and low[: -len(suffix)] in self.common_words:
                 return True
+        if low.endswith("ies") and low[:-3] + "y" in self.common_words:
+            return True  # "Families"
         return False
 
     @staticmethod
@@ -439,17 +452,20 @@ _SMALL_WORDS = frozenset({"a", "an", "the", "and", "or", "but", "of", "in", "on"
 
 
 def _title_case(line: str) -> bool:
-    """A headline in title case: one line of four or more words, no sentence inside, and nearly every word
-    but the small ones capitalised ("Taliban's Muttaqi to Lead Afghan Delegation for Talks With Cavusoglu")."""
+    """A headline in title case: one line of four or more words, no sentence inside or full stop at its end,
+    and every word but the small ones capitalised ("Taliban's Muttaqi to Lead Afghan Delegation for Talks With
+    Cavusoglu")."""
     stripped = line.strip()
     if len(stripped) > 200 or re.search(r"[a-z][.!?]\s+[A-Z]", stripped):
         return False
+    if stripped.endswith("."):
+        return False  # a sentence, however many names it holds ("The Emir of Kuwait Sheikh Sabah met Trump ...")
     words = [w.group(0) for w in _WORD.finditer(stripped)]
     content = [w for w in words if w.lower() not in _SMALL_WORDS]
     if len(words) < 4 or len(content) < 4:
         return False
-    capitalised = sum(w[:1].isupper() for w in content)
-    return capitalised >= 0.85 * len(content) and sum(w[:1].isupper() and not w.isupper() for w in content) >= 3
+    # every word but the small ones capitalised: a verb in lower case makes it a sentence in sentence case
+    return all(w[:1].isupper() for w in content) and sum(w[:1].isupper() and not w.isupper() for w in content) >= 3
 
 
 def _a_name(agency: str) -> bool:

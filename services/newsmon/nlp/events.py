@@ -484,11 +484,12 @@ class EventCoder:
         source = parties[0] if parties else None
         if event_type == "PROTEST" and not rule.is_noun and _not_a_protest(trigger):
             return []  # "residents took to the streets to celebrate": a gathering, not a protest
-        if (source is None and event_type == "PROTEST" and not passive and not rule.is_noun and trigger.dep_ not in ("amod", "acl")
-                and (rule.subject_sectors is None or "cvl" in rule.subject_sectors) and _a_crowd(_subject(trigger))):
+        subject = _subject(trigger) if source is None and not passive and not rule.is_noun else None
+        if (subject is not None and trigger.dep_ not in ("amod", "acl") and (rule.subject_sectors is None or "cvl" in rule.subject_sectors)
+                and ((event_type == "PROTEST" and _a_crowd(subject)) or {subject.lemma_.lower(), subject.lower_} & _PROTESTERS)):
             # "thousands of people took to the streets of Belgrade", "farmers blocked highways across France",
-            # "students staged a sit-in in Dhaka": a crowd no actor names is the people of where it protests (not
-            # for what only a named side does: "storm", "besiege", "clash", whose subject must be known)
+            # "students staged a sit-in in Dhaka", "protesters demanded his resignation": a crowd no actor names is
+            # the people of where it protests
             source = state.crowd_at(trigger)
         collective = source is None and not passive and not rule.is_noun and _unnamed_collective(trigger)
         if source is None and not (agentless or released or rule.subjects is not None or (event_type == "ASSAULT" and _unattributed_attack(rule, trigger))
@@ -526,6 +527,10 @@ class EventCoder:
                 return []
         if rule.subject_sectors is not None and (source is None or (source.sector or "").lower() not in rule.subject_sectors):
             return []
+        if cameo == "166" and obj is not None and source is not None:
+            forces = state.actor_in(obj)
+            if forces is None or forces.country is None or forces.country == source.country:
+                return []  # "Putin ordered the army to leave Kherson": a side's own forces are not sent away
         if rule.require_both and target is None and not (rule.is_noun and event_type in _FORCE and _armed(source)):
             return []  # an attack or an arrest whose target the parse loses is aimed where it happened (below)
         if (cameo.startswith("084") and source is not None and source.country and target is not None
@@ -682,8 +687,10 @@ class EventCoder:
         if not rule.is_noun and event_type in ("ASSAULT", "COERCE"):
             # "killed five militants in a firefight with al-Shabaab", "detained 12 journalists in dawn raids": the
             # fight or the raid the act was done in is the act, not a second attack
-            state.consumed.update(g.i for c in children if c.dep_ == "prep" and c.lower_ in ("in", "during")
-                                  for g in c.children if g.dep_ == "pobj"
+            setting = [c for h in [trigger, *([obj] if obj is not None else [])] for c in h.children
+                       if c.dep_ == "prep" and c.lower_ in ("in", "during")]  # the parser may hang it on the object
+            state.consumed.update(g.i for c in setting for g in c.children if g.dep_ == "pobj"
+                                  and not any(p.dep_ == "prep" and p.lower_ in ("on", "against") for p in g.children)  # "suspects in the attack on the mosque"
                                   and any(r.type == "ASSAULT" for r in self.nouns.get(g.lemma_.lower(), ())))
         if (event_type == "COERCE" and cameo.startswith("172") and target is None and source is not None
                 and source.country and state.kb is not None and source.country in state.kb.countries):
@@ -746,7 +753,7 @@ class EventCoder:
                     and state.actor_in(child, persons_only=True) and state.actor_in(subject, persons_only=True)):
                 tokens.append(child)
         # "Tokyo, Seoul denounce North Korean missile": a headline's first party, read as the verb's modifier
-        tokens += [c for c in trigger.children if c.dep_ == "npadvmod" and c.i < subject.i and c.pos_ == "PROPN"
+        tokens += [c for c in trigger.children if c.dep_ in ("npadvmod", "dep") and c.i < subject.i and c.pos_ == "PROPN"
                    and c.i + 1 < len(c.doc) and c.doc[c.i + 1].text == "," and (state.actor_in(c) or state.capital_in(c))]
         # "Senior Hungarian and Romanian officials": conjoined modifiers are conjoined parties
         for child in subject.children:
@@ -758,7 +765,7 @@ class EventCoder:
         parties: list[ActorRecord] = []
         for token in tokens:
             actor = state.actor_in(token)
-            if actor is None and token is not subject:
+            if actor is None and len(tokens) > 1:
                 actor = state.capital_in(token)  # "Seoul, Tokyo and Washington slam ...": each capital's government
             if actor is not None and actor not in parties:
                 parties.append(actor)

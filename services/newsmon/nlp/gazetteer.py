@@ -33,7 +33,8 @@ class GeoPlace:
     lat: float | None
     lon: float | None
     population: int = 0  # 0 for a subdivision: a city of the same name wins
-    needs_context: bool = False  # a subdivision taken only in a country the article names, or called a region
+    needs_context: bool = False  # a subdivision taken only in a country the article names, or called what it is
+    kind: str = ""  # a subdivision's type, lower case ("state", "province", "canton")
 
 
 class Gazetteer:
@@ -95,10 +96,11 @@ class Gazetteer:
             return False
         return not kb.known(ent.text) and not kb.known_by_short(ent.text)
 
-    def lookup(self, name: str, prefer: Collection[str] = (), *, region: bool = False) -> GeoPlace | None:
-        """The place ``name`` most likely means; countries in ``prefer`` win ties of name. A subdivision
-        (no city of the name) is taken only in a country the article names or when the text calls it a
-        region ("Zamfara state", ``region``): "an army base in Uri" is not the Swiss canton."""
+    def lookup(self, name: str, prefer: Collection[str] = (), *, region: str = "") -> GeoPlace | None:
+        """The place ``name`` most likely means; countries in ``prefer`` win ties of name. A subdivision that
+        needs context is taken only in a country the article names or when the text calls it what it is
+        (``region``: "Zamfara state" for a state): "an army base in Uri district" is not the Swiss canton; a
+        city of the name known by another spelling is taken then ("Saint Louis")."""
         candidates = self._index.get(normalize(name))
         if not candidates:
             return None
@@ -107,8 +109,8 @@ class Gazetteer:
                 if place.country in prefer and place.population >= 0.02 * candidates[0].population:
                     return place
         best = candidates[0]
-        if best.needs_context and not region:
-            return None
+        if best.needs_context and not (region and best.kind.startswith(region)):
+            return next((p for p in candidates if not p.needs_context and p.lat is not None), None)
         return best
 
 
@@ -142,7 +144,7 @@ def _subdivisions(iso3: dict[str, str]) -> list[GeoPlace]:
         # dead a journalist in Sinaloa"); a canton, county, district or municipality, or a name two countries
         # share ("Punjab", "Red Sea"), needs the article's country ("Uri" is also a town in Kashmir)
         standalone = sub.parent_code is None and sub.type in _STANDALONE_TYPES and len(countries_of[normalize(sub.name)]) == 1
-        places.append(GeoPlace(name, iso3[sub.country_code], None, None, 0, needs_context=not standalone))
+        places.append(GeoPlace(name, iso3[sub.country_code], None, None, 0, needs_context=not standalone, kind=sub.type.lower()))
     return places
 
 

@@ -7,6 +7,8 @@ mentions. Countries themselves are actors, not places.
 
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass, field
 
 from spacy.language import Language
@@ -28,9 +30,11 @@ class PlaceRecord:
     tokens: set[int] = field(default_factory=set)
 
 
-# Words that say a name is a region: "Zamfara state", "Cabo Delgado province", "the Kharkiv region".
+# Words that say what a subdivision is: "Zamfara state", "Cabo Delgado province" (singular: "Gulf states" are
+# countries). A subdivision is taken when the word is its type ("Uri district" is no canton).
 REGION_WORDS = frozenset({"state", "province", "region", "district", "governorate", "county", "oblast", "prefecture",
-                          "department", "territory", "states", "provinces", "regions"})
+                          "department", "territory"})
+_NATURAL = re.compile(r"\b(sea|gulf|river|lake|ocean|strait|bay|desert|mountains?|valley|coast|island)\b", re.IGNORECASE)
 
 
 class PlaceResolver:
@@ -54,9 +58,12 @@ class PlaceResolver:
             if self.kb.known(ent.text):
                 continue  # an organisation or a metonym ("the Kremlin"), not a place
             after = doc[ent.end].lower_ if ent.end < len(doc) else ""
-            found = self.gazetteer.lookup(ent.text, prefer, region=after in REGION_WORDS or ent[-1].lower_ in REGION_WORDS)
-            if found is not None and found.lat is None and ent.label_ == "LOC" and found.country not in prefer and after not in REGION_WORDS:
-                continue  # "the Red Sea", "the Nile": a natural feature, not the province named after it
+            name, called = ent.text, after if after in REGION_WORDS else ""
+            if len(ent) > 1 and ent[-1].lower_ in REGION_WORDS:
+                name, called = doc[ent.start : ent.end - 1].text, ent[-1].lower_  # "Zamfara State"
+            found = self.gazetteer.lookup(name, prefer, region=called) or (self.gazetteer.lookup(ent.text, prefer) if name != ent.text else None)
+            if found is not None and found.lat is None and _NATURAL.search(ent.text):
+                continue  # "the Red Sea", "the Nile river": a natural feature, not the province named after it
             if found is None:
                 continue
             record = self._record(places, found)
