@@ -121,3 +121,18 @@ def test_a_place_noun_before_a_name_makes_it_a_place(extract_text):
     article = extract_text("Sudan's army takes back Gezira capital Wad Madani from RSF", title=None)
     assert labels(article).get("Wad Madani") == "GPE"
     assert [(e.cameo, e.source.country) for e in article.events] == [("192", "SDN")]
+
+
+@pytest.mark.parametrize(
+    "sentence, place, country",
+    [
+        # the type word picks the subdivision of that type, before a city of the name or another country's
+        ("Police arrested 30 people in Punjab province.", "Punjab", "PAK"),
+        ("Gunmen killed 7 in Washington State.", "Washington", "USA"),
+        ("Fighting erupted in Red Sea State in Sudan.", "Red Sea", "SDN"),
+        ("Gunmen abducted 20 villagers in Zamfara State on Sunday.", "Zamfara", "NGA"),
+    ],
+)
+def test_a_subdivision_called_by_its_type(extract_text, sentence, place, country):
+    found = {p.name: p for p in extract_text(sentence).places}
+    assert place in found and found[place].country == country and found[place].lat is None

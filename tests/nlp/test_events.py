@@ -950,3 +950,18 @@ def test_whom_a_threat_is_aimed_at(extract_text, sentence, expected):
 )
 def test_review_of_crowds_notes_and_places(extract_text, sentence, expected):
     assert [(e.cameo, countries(e)) for e in extract_text(sentence).events] == expected
+
+
+@pytest.mark.parametrize(
+    "sentence, expected",
+    [
+        # found by a second review: a purpose of support or commemoration with a demand is still a protest;
+        # "Von der Leyen" is a name in a title-case headline; a raid "on" a place the arrest was made in is the arrest
+        ("Thousands marched in Moscow to support jailed opposition leader Alexei Navalny.", [("141", ("RUS", "RUS"))]),
+        ("Von der Leyen Meets Zelenskiy in Kyiv, Pledges More Aid", [("040", ("DEU", "UKR"))]),  # in 2017 Germany's minister
+        ("Protesters March on Parliament in Nairobi Over Finance Bill", [("141", ("KEN", "KEN"))]),
+        ("Israeli forces arrested 20 Palestinians in raids on Jenin.", [("173", ("ISR", "PSE"))]),
+    ],
+)
+def test_second_review_of_crowds_titles_and_raids(extract_text, sentence, expected):
+    assert [(e.cameo, countries(e)) for e in extract_text(sentence).events] == expected

@@ -404,7 +404,7 @@ class Anatomist:
         Says"), which the model reads as one long name: names the knowledge base knows keep their casing, and
         ordinary English words go to lower case unless an unknown capitalised word follows (the first name of
         "Bill Nighy") or they are part of a known person's name ("Xi", "Trump"). The first word, acronyms,
-        places ("Gaza", "Gaza City") and words the model would not know stay as written."""
+        places ("in Gaza", "Gaza City") and words the model would not know stay as written."""
         words = list(_WORD.finditer(line))
         i = 0
         while i < len(words):
@@ -425,7 +425,8 @@ class Anatomist:
                 name_follows = (word.lower() not in _SMALL_WORDS and following[:1].isupper() and not self._is_common(following)
                                 and (following.lower(),) not in self._proper and line[words[i].end():words[i + 1].start()] == " ")
                 if (i > 0 and not word.isupper() and word[:1].isupper() and self._is_common(word) and not name_follows
-                        and word.lower() not in self._person_words and not self._gazetteer_has(word)):  # "Gaza"
+                        and word.lower() not in self._person_words
+                        and not (i > 0 and words[i - 1].group(0).lower() in _LOCATIVE_WORDS and self._gazetteer_has(word))):  # "In Gaza"
                     self._put(chars, start + words[i].start(), word, word.lower())
                 i += 1
 
@@ -451,6 +452,11 @@ _SMALL_WORDS = frozenset({"a", "an", "the", "and", "or", "but", "of", "in", "on"
                           "as", "into", "over", "after", "amid", "vs", "via", "per", "off", "up", "out", "its", "his", "her"})
 
 
+_LOCATIVE_WORDS = frozenset({"in", "at", "near", "from", "to", "into", "outside", "across", "of"})
+_NAME_PARTICLES = frozenset({"von", "der", "den", "van", "de", "da", "di", "du", "dos", "das", "del", "la", "le", "bin", "bint",
+                             "ibn", "el", "al", "y", "vs", "vs."})
+
+
 def _title_case(line: str) -> bool:
     """A headline in title case: one line of four or more words, no sentence inside or full stop at its end,
     and every word but the small ones capitalised ("Taliban's Muttaqi to Lead Afghan Delegation for Talks With
@@ -464,8 +470,10 @@ def _title_case(line: str) -> bool:
     content = [w for w in words if w.lower() not in _SMALL_WORDS]
     if len(words) < 4 or len(content) < 4:
         return False
-    # every word but the small ones capitalised: a verb in lower case makes it a sentence in sentence case
-    return all(w[:1].isupper() for w in content) and sum(w[:1].isupper() and not w.isupper() for w in content) >= 3
+    # every word but the small ones and name particles capitalised ("Von der Leyen Meets Zelenskiy"): a verb
+    # in lower case makes it a sentence in sentence case
+    return (all(w[:1].isupper() or w.lower() in _NAME_PARTICLES or w.lower().startswith("al-") for w in content)
+            and sum(w[:1].isupper() and not w.isupper() for w in content) >= 3)
 
 
 def _a_name(agency: str) -> bool:

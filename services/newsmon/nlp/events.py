@@ -687,10 +687,11 @@ class EventCoder:
         if not rule.is_noun and event_type in ("ASSAULT", "COERCE"):
             # "killed five militants in a firefight with al-Shabaab", "detained 12 journalists in dawn raids": the
             # fight or the raid the act was done in is the act, not a second attack
-            setting = [c for h in [trigger, *([obj] if obj is not None else [])] for c in h.children
+            setting = [(c, h.i == trigger.i) for h in [trigger, *([obj] if obj is not None else [])] for c in h.children
                        if c.dep_ == "prep" and c.lower_ in ("in", "during")]  # the parser may hang it on the object
-            state.consumed.update(g.i for c in setting for g in c.children if g.dep_ == "pobj"
-                                  and not any(p.dep_ == "prep" and p.lower_ in ("on", "against") for p in g.children)  # "suspects in the attack on the mosque"
+            state.consumed.update(g.i for c, on_verb in setting for g in c.children if g.dep_ == "pobj"
+                                  # "arrested three suspects in the attack on the mosque": an attack of its own
+                                  and (on_verb or not any(p.dep_ == "prep" and p.lower_ in ("on", "against") for p in g.children))
                                   and any(r.type == "ASSAULT" for r in self.nouns.get(g.lemma_.lower(), ())))
         if (event_type == "COERCE" and cameo.startswith("172") and target is None and source is not None
                 and source.country and state.kb is not None and source.country in state.kb.countries):
@@ -1660,8 +1661,7 @@ _PROTESTING_PEOPLE = frozenset({"people", "protester", "protestor", "demonstrato
                                 "doctor", "nurse", "trader", "driver", "villager", "voter", "mother", "family", "lawyer"})
 _CROWD_SIZES = frozenset({"hundred", "hundreds", "thousand", "thousands", "dozen", "dozens", "million", "millions", "scores"})
 # What a gathering is for when it is no protest: "took to the streets to celebrate", "marched to mourn the victims".
-_NOT_PROTESTING = frozenset({"celebrate", "mourn", "welcome", "greet", "cheer", "commemorate", "mark", "watch", "honour",
-                             "honor", "pray", "party", "dance", "shop", "support"})
+_NOT_PROTESTING = frozenset({"celebrate", "mourn", "welcome", "greet", "cheer", "watch", "pray", "party", "dance", "shop"})
 
 
 def _a_crowd(subject: Token | None) -> bool:
@@ -1679,8 +1679,12 @@ def _a_crowd(subject: Token | None) -> bool:
 
 
 def _not_a_protest(trigger: Token) -> bool:
-    """A gathering for something else: "took to the streets of Lagos to celebrate", "marched to mourn"."""
-    return any(c.dep_ in ("advcl", "xcomp") and c.lemma_.lower() in _NOT_PROTESTING for c in trigger.children)
+    """A gathering for something else: "took to the streets of Lagos to celebrate", "marched to mourn" (not
+    "to mourn the victims and demand accountability")."""
+    purposes = [c for c in trigger.children if c.dep_ in ("advcl", "xcomp")]
+    purposes += [j for c in purposes for j in c.conjuncts]
+    return (any(c.lemma_.lower() in _NOT_PROTESTING for c in purposes)
+            and not any(c.lemma_.lower() in _PROTEST_AIMS for c in purposes))
 
 
 def _aimed_at(token: Token) -> bool:

@@ -104,12 +104,17 @@ class Gazetteer:
         candidates = self._index.get(normalize(name))
         if not candidates:
             return None
+        if region:
+            # "Washington State", "Punjab province": the subdivision of that type, before a city of the name
+            called = [p for p in candidates if region in p.kind.split()]
+            if called:
+                return next((p for p in called if p.country in prefer), called[0])
         if prefer:
             for place in candidates:
                 if place.country in prefer and place.population >= 0.02 * candidates[0].population:
                     return place
         best = candidates[0]
-        if best.needs_context and not (region and best.kind.startswith(region)):
+        if best.needs_context:
             return next((p for p in candidates if not p.needs_context and p.lat is not None), None)
         return best
 

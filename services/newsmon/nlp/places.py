@@ -58,12 +58,13 @@ class PlaceResolver:
             if self.kb.known(ent.text):
                 continue  # an organisation or a metonym ("the Kremlin"), not a place
             after = doc[ent.end].lower_ if ent.end < len(doc) else ""
-            name, called = ent.text, after if after in REGION_WORDS else ""
-            if len(ent) > 1 and ent[-1].lower_ in REGION_WORDS:
-                name, called = doc[ent.start : ent.end - 1].text, ent[-1].lower_  # "Zamfara State"
-            found = self.gazetteer.lookup(name, prefer, region=called) or (self.gazetteer.lookup(ent.text, prefer) if name != ent.text else None)
-            if found is not None and found.lat is None and _NATURAL.search(ent.text):
-                continue  # "the Red Sea", "the Nile river": a natural feature, not the province named after it
+            called = after if after in REGION_WORDS else ""
+            found = self.gazetteer.lookup(ent.text, prefer, region=called)  # "Idlib province" (the KB's), "Zamfara state"
+            if found is None and len(ent) > 1 and ent[-1].lower_ in REGION_WORDS:
+                called = ent[-1].lower_
+                found = self.gazetteer.lookup(doc[ent.start : ent.end - 1].text, prefer, region=called)  # "Zamfara State"
+            if found is not None and found.lat is None and not called and _NATURAL.search(ent.text):
+                continue  # "the Red Sea" (not "Red Sea State"): a natural feature, not the province named after it
             if found is None:
                 continue
             record = self._record(places, found)
