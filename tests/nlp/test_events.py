@@ -14,6 +14,11 @@ def countries(event):
     return (event.source.country if event.source else None, event.target.country if event.target else None)
 
 
+def codes(enriched):
+    """Each event's CAMEO code and (source, target) countries, in order."""
+    return [(e.cameo, countries(e)) for e in enriched.events]
+
+
 @pytest.mark.parametrize(
     "sentence, kind, cameo, source, target",
     [
@@ -537,7 +542,7 @@ def test_accusations_told_as_reproaches_and_claims(extract_text, sentence, cameo
     ],
 )
 def test_advisories_figures_of_speech_and_protest_aims(extract_text, sentence, expected):
-    assert [(e.cameo, countries(e)) for e in extract_text(sentence).events] == expected
+    assert codes(extract_text(sentence)) == expected
 
 
 @pytest.mark.parametrize(
@@ -570,7 +575,7 @@ def test_pledges_agreements_and_apologies(extract_text, sentence, cameo):
     ],
 )
 def test_consultations_set_in_a_clause_and_of_officials(extract_text, sentence, expected):
-    assert [(e.cameo, countries(e)) for e in extract_text(sentence).events] == expected
+    assert codes(extract_text(sentence)) == expected
 
 
 @pytest.mark.parametrize(
@@ -583,7 +588,7 @@ def test_consultations_set_in_a_clause_and_of_officials(extract_text, sentence, 
     ],
 )
 def test_bombings_and_claimed_attacks(extract_text, sentence, expected):
-    assert [(e.cameo, countries(e)) for e in extract_text(sentence).events] == expected
+    assert codes(extract_text(sentence)) == expected
 
 
 @pytest.mark.parametrize(
@@ -600,7 +605,7 @@ def test_bombings_and_claimed_attacks(extract_text, sentence, expected):
     ],
 )
 def test_releases_no_one_is_named_for_and_conditions(extract_text, sentence, expected):
-    assert [(e.cameo, countries(e)) for e in extract_text(sentence).events] == expected
+    assert codes(extract_text(sentence)) == expected
 
 
 @pytest.mark.parametrize(
@@ -616,7 +621,7 @@ def test_releases_no_one_is_named_for_and_conditions(extract_text, sentence, exp
     ],
 )
 def test_an_attack_told_twice_and_a_denied_one(extract_text, sentence, expected):
-    assert [(e.cameo, countries(e)) for e in extract_text(sentence).events] == expected
+    assert codes(extract_text(sentence)) == expected
 
 
 @pytest.mark.parametrize(
@@ -630,7 +635,7 @@ def test_an_attack_told_twice_and_a_denied_one(extract_text, sentence, expected)
     ],
 )
 def test_sentences_without_a_court_and_water_cannon(extract_text, sentence, expected):
-    assert [(e.cameo, countries(e)) for e in extract_text(sentence).events] == expected
+    assert codes(extract_text(sentence)) == expected
 
 
 def test_a_common_noun_in_a_name_is_no_town(extract_text):
@@ -665,7 +670,7 @@ def test_assaults_on_posts_rockets_coming_down_and_suicide_blasts(extract_text, 
     ],
 )
 def test_among_those_who_acted_and_blacklists(extract_text, sentence, expected):
-    assert [(e.cameo, countries(e)) for e in extract_text(sentence).events] == expected
+    assert codes(extract_text(sentence)) == expected
 
 
 @pytest.mark.parametrize(
@@ -682,7 +687,7 @@ def test_among_those_who_acted_and_blacklists(extract_text, sentence, expected):
     ],
 )
 def test_answered_blamed_and_placed_attacks(extract_text, sentence, expected):
-    assert [(e.cameo, countries(e)) for e in extract_text(sentence).events] == expected
+    assert codes(extract_text(sentence)) == expected
 
 
 @pytest.mark.parametrize(
@@ -698,7 +703,7 @@ def test_answered_blamed_and_placed_attacks(extract_text, sentence, expected):
     ],
 )
 def test_blamed_attacks_happened_and_a_capitals_ministry(extract_text, sentence, expected):
-    assert [(e.cameo, countries(e)) for e in extract_text(sentence).events] == expected
+    assert codes(extract_text(sentence)) == expected
 
 
 @pytest.mark.parametrize(
@@ -760,7 +765,7 @@ def test_staying_away_going_and_hosting(extract_text, sentence, expected):
     ],
 )
 def test_gangs_and_dropped_devices(extract_text, sentence, expected):
-    assert [(e.cameo, countries(e)) for e in extract_text(sentence).events] == expected
+    assert codes(extract_text(sentence)) == expected
 
 
 @pytest.mark.parametrize(
@@ -779,7 +784,7 @@ def test_gangs_and_dropped_devices(extract_text, sentence, expected):
     ],
 )
 def test_reviewed_edges(extract_text, sentence, expected):
-    assert [(e.cameo, countries(e)) for e in extract_text(sentence).events] == expected
+    assert codes(extract_text(sentence)) == expected
 
 
 def test_a_government_rally_is_aimed_at_no_one_by_default(extract_text):
@@ -804,7 +809,7 @@ def test_a_government_rally_is_aimed_at_no_one_by_default(extract_text):
     ],
 )
 def test_a_protest_told_through_its_crowd(extract_text, sentence, expected):
-    assert [(e.cameo, countries(e)) for e in extract_text(sentence).events] == expected
+    assert codes(extract_text(sentence)) == expected
 
 
 @pytest.mark.parametrize(
@@ -821,7 +826,7 @@ def test_a_protest_told_through_its_crowd(extract_text, sentence, expected):
     ],
 )
 def test_headline_capitals_court_orders_and_provinces(extract_text, sentence, expected):
-    assert [(e.cameo, countries(e)) for e in extract_text(sentence).events] == expected
+    assert codes(extract_text(sentence)) == expected
 
 
 @pytest.mark.parametrize(
@@ -851,7 +856,7 @@ def test_headline_capitals_court_orders_and_provinces(extract_text, sentence, ex
     ],
 )
 def test_crowds_without_a_name_and_the_authorities_of_the_accused(extract_text, sentence, expected):
-    assert [(e.cameo, countries(e)) for e in extract_text(sentence).events] == expected
+    assert codes(extract_text(sentence)) == expected
 
 
 @pytest.mark.parametrize(
@@ -869,7 +874,7 @@ def test_crowds_without_a_name_and_the_authorities_of_the_accused(extract_text, 
     ],
 )
 def test_notes_officials_hypothetical_acts_and_sites(extract_text, sentence, expected):
-    assert [(e.cameo, countries(e)) for e in extract_text(sentence).events] == expected
+    assert codes(extract_text(sentence)) == expected
 
 
 @pytest.mark.parametrize(
@@ -883,7 +888,7 @@ def test_notes_officials_hypothetical_acts_and_sites(extract_text, sentence, exp
     ],
 )
 def test_devices_quantities_and_captives(extract_text, sentence, expected):
-    assert [(e.cameo, countries(e)) for e in extract_text(sentence).events] == expected
+    assert codes(extract_text(sentence)) == expected
 
 
 @pytest.mark.parametrize(
@@ -899,7 +904,7 @@ def test_devices_quantities_and_captives(extract_text, sentence, expected):
     ],
 )
 def test_emergencies_settings_of_acts_and_misread_pairs(extract_text, sentence, expected):
-    assert [(e.cameo, countries(e)) for e in extract_text(sentence).events] == expected
+    assert codes(extract_text(sentence)) == expected
 
 
 def test_foreign_troops_ordered_out_and_a_hunger_strike_that_is_no_attack(extract_text):
@@ -921,7 +926,7 @@ def test_foreign_troops_ordered_out_and_a_hunger_strike_that_is_no_attack(extrac
     ],
 )
 def test_envoys_ordered_out_handovers_and_seeking(extract_text, sentence, expected):
-    assert [(e.cameo, countries(e)) for e in extract_text(sentence).events] == expected
+    assert codes(extract_text(sentence)) == expected
 
 
 @pytest.mark.parametrize(
@@ -933,7 +938,7 @@ def test_envoys_ordered_out_handovers_and_seeking(extract_text, sentence, expect
     ],
 )
 def test_whom_a_threat_is_aimed_at(extract_text, sentence, expected):
-    assert [(e.cameo, countries(e)) for e in extract_text(sentence).events] == expected
+    assert codes(extract_text(sentence)) == expected
 
 
 @pytest.mark.parametrize(
@@ -949,7 +954,7 @@ def test_whom_a_threat_is_aimed_at(extract_text, sentence, expected):
     ],
 )
 def test_review_of_crowds_notes_and_places(extract_text, sentence, expected):
-    assert [(e.cameo, countries(e)) for e in extract_text(sentence).events] == expected
+    assert codes(extract_text(sentence)) == expected
 
 
 @pytest.mark.parametrize(
@@ -964,4 +969,4 @@ def test_review_of_crowds_notes_and_places(extract_text, sentence, expected):
     ],
 )
 def test_second_review_of_crowds_titles_and_raids(extract_text, sentence, expected):
-    assert [(e.cameo, countries(e)) for e in extract_text(sentence).events] == expected
+    assert codes(extract_text(sentence)) == expected

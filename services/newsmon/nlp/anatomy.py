@@ -92,11 +92,11 @@ def _same_headline(line: str, headline: str) -> bool:
     return bool(headline) and normalize(line) == normalize(headline)
 
 
-def _proper_singles(kb: KnowledgeBase) -> set[tuple[str]]:
+def _proper_singles(kb: KnowledgeBase) -> set[str]:
     """One-word names the KB knows, lower-cased ("hamas", "unrwa"): never ordinary words."""
     names = [n for c in kb.countries.values() for n in (c.name, *c.names, *c.demonyms)]
     names += [n for a in kb.actors.values() for n in (a.name, *a.aliases)]
-    return {(n.lower(),) for n in names if " " not in n}
+    return {n.lower() for n in names if " " not in n}
 
 
 class Anatomist:
@@ -109,7 +109,7 @@ class Anatomist:
         # ordinary by definition: what a title-case headline writes with a capital that is no name
         pattern_words = {str(w).lower() for data in (*kb.verbs, *kb.nouns) for key in ("lemma", "object")
                          for w in (data.get(key) or ()) if " " not in str(w) and str(w).isalpha()}
-        self.common_words = frozenset(w.lower() for w in common_words) | frozenset(pattern_words - {n[0] for n in _proper_singles(kb)})
+        self.common_words = frozenset(w.lower() for w in common_words) | frozenset(pattern_words - _proper_singles(kb))
         bp = kb.boilerplate
         self._site_names = {normalize(s) for s in bp.site_names}
         self._footer = tuple(m.lower() for m in bp.footer_markers)
